@@ -1,0 +1,215 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Diagnostic } from '../checks/diagnostic';
+import type { Schema } from '../schema/schema';
+import { stripBom } from '../syntax/text';
+import { discoverSets, isInside, type SetLayout } from '../workspace/discovery';
+import { findWorkspaceConfig, loadWorkspaceConfig, type WorkspaceConfig } from '../workspace/workspaceConfig';
+import { ConfigurationSet, isConfigurationOnDisk } from './configurationSet';
+import { looksLikeConfiguration } from './sniff';
+
+export interface ManagerSettings {
+  /** Explicit configuration roots (editor setting); the workspace file wins where it names sets. */
+  configurationRoots?: string[];
+  modules?: string[];
+  appsettingsPath?: string;
+  severities?: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'>;
+  maxFileSizeBytes?: number;
+}
+
+export interface IndexProgress {
+  (done: number, total: number): void;
+}
+
+/**
+ * Every configuration set of the workspace folders, kept current from editor buffers and file events.
+ * Pure engine code: the LSP shell calls it and turns its answers into protocol messages.
+ */
+export class WorkspaceManager {
+  private sets: ConfigurationSet[] = [];
+  private readonly open = new Map<string, string>();
+  private configs = new Map<string, WorkspaceConfig | undefined>();
+  problems: string[] = [];
+
+  constructor(
+    readonly schema: Schema,
+    private folders: string[] = [],
+    private settings: ManagerSettings = {},
+  ) {}
+
+  setFolders(folders: string[]): void {
+    this.folders = folders.map((f) => path.resolve(f));
+  }
+
+  setSettings(settings: ManagerSettings): void {
+    this.settings = settings;
+  }
+
+  allSets(): readonly ConfigurationSet[] {
+    return this.sets;
+  }
+
+  /** Discovers and loads every set; reports progress per file. */
+  reindex(progress?: IndexProgress): void {
+    this.problems = [];
+    this.configs = new Map();
+    const layouts: { layout: SetLayout; config?: WorkspaceConfig }[] = [];
+    for (const folder of this.folders) {
+      const config = this.workspaceConfig(folder);
+      const roots = config?.sets ? [folder] : this.settings.configurationRoots?.length ? this.settings.configurationRoots.map((r) => path.resolve(folder, r)) : [folder];
+      for (const root of roots) {
+        if (!fs.existsSync(root)) continue;
+        for (const layout of discoverSets(root, (file) => isConfigurationOnDisk(file, this.schema), {
+          appsettings: this.settings.appsettingsPath ? path.resolve(folder, this.settings.appsettingsPath) : undefined,
+          modules: this.settings.modules?.map((m) => path.resolve(folder, m)),
+          config,
+        })) {
+          if (!layouts.some((l) => l.layout.root === layout.root)) layouts.push({ layout, config });
+        }
+      }
+    }
+    const total = layouts.reduce((n, { layout }) => n + layout.files.length + layout.moduleFiles.length, 0);
+    let done = 0;
+    this.sets = layouts.map(({ layout, config }) => {
+      const set = new ConfigurationSet(layout, this.schema, {
+        severities: { ...(this.settings.severities ?? {}), ...(config?.severities ?? {}) },
+        maxFileSizeBytes: config?.maxFileSizeBytes ?? this.settings.maxFileSizeBytes,
+      });
+      for (const file of [...layout.moduleFiles, ...layout.files]) {
+        const text = this.open.get(file);
+        if (text !== undefined) set.updateFile(file, text);
+        else set.loadFile(file);
+        progress?.(++done, total);
+      }
+      if (layout.appsettings) this.loadSettings(set, layout.appsettings, false);
+      for (const extra of layout.extraAppsettings) this.loadSettings(set, extra, true);
+      return set;
+    });
+  }
+
+  /** The set a file belongs to (as a configuration file, module file or settings file). */
+  setOf(file: string): ConfigurationSet | undefined {
+    return this.sets.find((s) => s.hasFile(file));
+  }
+
+  /** Files whose diagnostics may have changed after `changed` changed (the changed file first). */
+  openDocument(file: string, text: string): string[] {
+    this.open.set(file, stripBom(text));
+    return this.applyText(file, stripBom(text));
+  }
+
+  changeDocument(file: string, text: string): string[] {
+    this.open.set(file, stripBom(text));
+    return this.applyText(file, stripBom(text));
+  }
+
+  /** The buffer is closed: the disk content is authoritative again. */
+  closeDocument(file: string): string[] {
+    this.open.delete(file);
+    return this.fileChangedOnDisk(file);
+  }
+
+  isOpen(file: string): boolean {
+    return this.open.has(file);
+  }
+
+  textOf(file: string): string | undefined {
+    if (this.open.has(file)) return this.open.get(file);
+    try {
+      return stripBom(fs.readFileSync(file, 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A watched file was created or changed on disk. Ignored while an editor holds it open (its buffer wins). */
+  fileChangedOnDisk(file: string): string[] {
+    if (this.open.has(file)) return [];
+    if (path.basename(file) === 'usercube-conf.json') return this.reindexAll();
+    const set = this.setOf(file);
+    if (set) {
+      if (isSettingsName(file)) this.loadSettings(set, file, set.settingsFile()?.path !== file);
+      else if (!fs.existsSync(file)) return this.fileDeleted(file);
+      else set.loadFile(file);
+      return this.affectedFiles(set);
+    }
+    if (isSettingsName(file) || (/\.xml$/i.test(file) && this.folders.some((f) => isInside(file, f)) && isConfigurationOnDisk(file, this.schema))) {
+      return this.reindexAll(); // a new configuration file or settings file may change set boundaries
+    }
+    return [];
+  }
+
+  fileDeleted(file: string): string[] {
+    const set = this.setOf(file);
+    if (!set) return [];
+    set.removeFile(file);
+    return [file, ...this.affectedFiles(set)];
+  }
+
+  diagnose(file: string): Diagnostic[] {
+    return this.setOf(file)?.diagnose(file) ?? [];
+  }
+
+  /** Every file that currently has a diagnosis, across sets. */
+  diagnosedFiles(): string[] {
+    return this.sets.flatMap((set) => this.affectedFiles(set));
+  }
+
+  private applyText(file: string, text: string): string[] {
+    const set = this.setOf(file);
+    if (set) {
+      if (set.settingsFile()?.path === file || isSettingsName(file)) set.updateSettings(file, text);
+      else set.updateFile(file, text);
+      return [file, ...this.affectedFiles(set).filter((f) => f !== file)];
+    }
+    // A buffer not yet known: it becomes part of the set of its folder if it is a configuration file.
+    if (/\.xml$/i.test(file) && looksLikeConfiguration(text, this.schema.namespace, this.schema.rootElement)) {
+      const owner = this.sets.filter((s) => isInside(file, s.root)).sort((a, b) => b.root.length - a.root.length)[0];
+      if (owner) {
+        owner.updateFile(file, text, false);
+        return [file, ...this.affectedFiles(owner).filter((f) => f !== file)];
+      }
+      return this.reindexAll();
+    }
+    return [];
+  }
+
+  private reindexAll(): string[] {
+    const before = this.diagnosedFiles();
+    this.reindex();
+    return [...new Set([...before, ...this.diagnosedFiles()])];
+  }
+
+  /**
+   * Files to re-diagnose after a change in a set. Cross-file rules are cheap map lookups per reference,
+   * so the whole set is re-checked; per-file parse results are cached and only the changed file is reparsed.
+   */
+  private affectedFiles(set: ConfigurationSet): string[] {
+    const files = set.configurationFiles().map((f) => f.path);
+    const settings = set.settingsFile();
+    return settings ? [...files, settings.path] : files;
+  }
+
+  private loadSettings(set: ConfigurationSet, file: string, extra: boolean): void {
+    const text = this.open.get(file);
+    if (text !== undefined) set.updateSettings(file, text, extra);
+    else set.loadSettingsFile(file, extra);
+  }
+
+  private workspaceConfig(folder: string): WorkspaceConfig | undefined {
+    if (!this.configs.has(folder)) {
+      const file = findWorkspaceConfig(folder);
+      try {
+        this.configs.set(folder, file ? loadWorkspaceConfig(file) : undefined);
+      } catch (error) {
+        this.problems.push((error as Error).message);
+        this.configs.set(folder, undefined);
+      }
+    }
+    return this.configs.get(folder);
+  }
+}
+
+function isSettingsName(file: string): boolean {
+  return /^appsettings.*\.json$/i.test(path.basename(file));
+}
