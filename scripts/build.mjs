@@ -1,7 +1,7 @@
 // Bundles the CLI, the language server and the VS Code client with esbuild (dist/).
 import { build } from 'esbuild';
 
-const common = { bundle: true, platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
+const common = { bundle: true, mainFields: ['module', 'main'], platform: 'node', target: 'node20', sourcemap: true, logLevel: 'warning', legalComments: 'none' };
 
 await Promise.all([
   build({ ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', format: 'cjs' }),

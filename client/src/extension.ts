@@ -75,15 +75,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.commands.registerCommand('usercubeConf.showOutput', () => output.show(true)),
     vscode.commands.registerCommand('usercubeConf.reindex', async () => {
       if (languageClient.state !== State.Running) {
-        void vscode.window.showWarningMessage('The Identity Manager language server is not running. See its output for details.', 'Show Output').then(showOutputIfChosen);
-        return undefined;
+        throw new Error('Identity Manager: the language server is not running; see "Identity Manager: Show Output".');
       }
       try {
         return await languageClient.sendRequest(REINDEX_REQUEST);
       } catch (error) {
         output.error(`Re-index failed: ${errorText(error)}`);
-        void vscode.window.showErrorMessage(`Identity Manager: re-index failed: ${errorText(error)}`, 'Show Output').then(showOutputIfChosen);
-        return undefined;
+        throw new Error(`Identity Manager: re-index failed: ${errorText(error)}`); // VS Code shows it as a notification
       }
     }),
   );

@@ -5,7 +5,7 @@
 # The cache lives outside node_modules, in $USERCUBE_E2E_HOME (default ~/.cache/usercube-conf-e2e), so `npm ci`
 # stays small and a second run reuses it. Idempotent: each part is installed into a scratch folder and renamed
 # into place when complete, so an interrupted run never leaves a half-installed tool behind.
-# Prints the paths it set up (also written to $USERCUBE_E2E_HOME/env.sh). Fails, never skips, when a tool is missing.
+# Writes the tool paths to $USERCUBE_E2E_HOME/tools.json for the runners. Fails, never skips, when a tool is missing.
 set -euo pipefail
 
 E2E_HOME=${USERCUBE_E2E_HOME:-$HOME/.cache/usercube-conf-e2e}
@@ -86,11 +86,14 @@ PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --version >/dev/null 2>&1 || fail "$CODE
 install_into "playwright-$PLAYWRIGHT_VERSION" node_modules/playwright-core/package.json "playwright-core@$PLAYWRIGHT_VERSION"
 PLAYWRIGHT_NODE_PATH="$E2E_HOME/playwright-$PLAYWRIGHT_VERSION/node_modules"
 
-cat > "$E2E_HOME/env.sh.partial" <<ENV
-export E2E_NODE24_BIN='$NODE24_BIN'
-export E2E_CODE_SERVER='$CODE_SERVER'
-export E2E_PLAYWRIGHT_NODE_PATH='$PLAYWRIGHT_NODE_PATH'
-export E2E_CHROMIUM='$CHROMIUM'
-ENV
-mv "$E2E_HOME/env.sh.partial" "$E2E_HOME/env.sh"
-cat "$E2E_HOME/env.sh"
+# The runners (scripts/e2e/*.js) read the tool paths from here.
+cat > "$E2E_HOME/tools.json.partial" <<JSON
+{
+  "node24Bin": "$NODE24_BIN",
+  "codeServer": "$CODE_SERVER",
+  "playwrightNodePath": "$PLAYWRIGHT_NODE_PATH",
+  "chromium": "$CHROMIUM"
+}
+JSON
+mv "$E2E_HOME/tools.json.partial" "$E2E_HOME/tools.json"
+step "ready: $E2E_HOME/tools.json"

@@ -30,6 +30,8 @@ export class WorkspaceManager {
   private readonly open = new Map<string, string>();
   private configs = new Map<string, WorkspaceConfig | undefined>();
   problems: string[] = [];
+  /** Set when a change may move set boundaries (a new configuration or settings file, the workspace file). */
+  needsReindex = false;
 
   constructor(
     readonly schema: Schema,
@@ -49,28 +51,16 @@ export class WorkspaceManager {
     return this.sets;
   }
 
-  /** Discovers and loads every set; reports progress per file. */
-  reindex(progress?: IndexProgress): void {
+  /** Discovers and loads every set, yielding to the event loop between files so progress can be reported. */
+  async reindex(progress?: IndexProgress, isCancelled: () => boolean = () => false): Promise<boolean> {
     this.problems = [];
     this.configs = new Map();
-    const layouts: { layout: SetLayout; config?: WorkspaceConfig }[] = [];
-    for (const folder of this.folders) {
-      const config = this.workspaceConfig(folder);
-      const roots = config?.sets ? [folder] : this.settings.configurationRoots?.length ? this.settings.configurationRoots.map((r) => path.resolve(folder, r)) : [folder];
-      for (const root of roots) {
-        if (!fs.existsSync(root)) continue;
-        for (const layout of discoverSets(root, (file) => isConfigurationOnDisk(file, this.schema), {
-          appsettings: this.settings.appsettingsPath ? path.resolve(folder, this.settings.appsettingsPath) : undefined,
-          modules: this.settings.modules?.map((m) => path.resolve(folder, m)),
-          config,
-        })) {
-          if (!layouts.some((l) => l.layout.root === layout.root)) layouts.push({ layout, config });
-        }
-      }
-    }
+    this.needsReindex = false;
+    const layouts = this.planLayouts();
     const total = layouts.reduce((n, { layout }) => n + layout.files.length + layout.moduleFiles.length, 0);
     let done = 0;
-    this.sets = layouts.map(({ layout, config }) => {
+    const sets: ConfigurationSet[] = [];
+    for (const { layout, config } of layouts) {
       const set = new ConfigurationSet(layout, this.schema, {
         severities: { ...(this.settings.severities ?? {}), ...(config?.severities ?? {}) },
         maxFileSizeBytes: config?.maxFileSizeBytes ?? this.settings.maxFileSizeBytes,
@@ -80,11 +70,35 @@ export class WorkspaceManager {
         if (text !== undefined) set.updateFile(file, text);
         else set.loadFile(file);
         progress?.(++done, total);
+        if (done % 20 === 0) {
+          await new Promise((resolve) => setImmediate(resolve));
+          if (isCancelled()) return false;
+        }
       }
       if (layout.appsettings) this.loadSettings(set, layout.appsettings, false);
       for (const extra of layout.extraAppsettings) this.loadSettings(set, extra, true);
-      return set;
-    });
+      sets.push(set);
+    }
+    this.sets = sets;
+    return true;
+  }
+
+  private planLayouts(): { layout: SetLayout; config?: WorkspaceConfig }[] {
+    const layouts: { layout: SetLayout; config?: WorkspaceConfig }[] = [];
+    for (const folder of this.folders) {
+      const config = this.workspaceConfig(folder);
+      const roots = config?.sets ? [folder] : this.settings.configurationRoots?.length ? this.settings.configurationRoots.map((r) => path.resolve(folder, r)) : [folder];
+      for (const root of roots) {
+        if (!fs.existsSync(root)) continue;
+        const discovered = discoverSets(root, (file) => isConfigurationOnDisk(file, this.schema), {
+          appsettings: this.settings.appsettingsPath ? path.resolve(folder, this.settings.appsettingsPath) : undefined,
+          modules: this.settings.modules?.map((m) => path.resolve(folder, m)),
+          config,
+        });
+        for (const layout of discovered) if (!layouts.some((l) => l.layout.root === layout.root)) layouts.push({ layout, config });
+      }
+    }
+    return layouts;
   }
 
   /** The set a file belongs to (as a configuration file, module file or settings file). */
@@ -174,10 +188,10 @@ export class WorkspaceManager {
     return [];
   }
 
+  /** Set boundaries may have changed: the shell must call reindex() and re-publish everything. */
   private reindexAll(): string[] {
-    const before = this.diagnosedFiles();
-    this.reindex();
-    return [...new Set([...before, ...this.diagnosedFiles()])];
+    this.needsReindex = true;
+    return [];
   }
 
   /**

@@ -74,6 +74,7 @@ export function describeElement(spec: ElementSpec, docsBase?: string): string {
   if (spec.overrides) lines.push('', `Overrides attributes of an existing <${spec.overrides}> for this job only; \`Identifier\` names that task.`);
   if (spec.declares) lines.push('', `Declares a ${spec.declares.kind} through \`${spec.declares.attribute}\`.`);
   const required = Object.entries(spec.attributes).filter(([, a]) => a.required && !a.requiredRelaxed).map(([n]) => `\`${n}\``);
+  for (const family of spec.families ?? []) if (family.spec.required && !family.spec.requiredRelaxed) required.push(`\`${family.example}\``);
   if (required.length) lines.push('', `Required: ${required.join(', ')}`);
   if (spec.undocumented) lines.push('', 'Seen in real configurations; the vendor reference has no page for it.');
   const url = docUrl(spec.docPath, docsBase);
