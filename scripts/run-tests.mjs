@@ -8,9 +8,12 @@ const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['out/t
 const files = roots.flatMap((root) => listTests(root)).sort();
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 const stream = run({ files, concurrency: 2, timeout: 120_000 });
 stream.on('test:pass', (event) => {
-  if (event.details?.type !== 'suite' && event.nesting >= 0 && !event.skip) passed += isLeaf(event) ? 1 : 0;
+  if (!isLeaf(event)) return;
+  if (event.skip) skipped++;
+  else passed++;
 });
 stream.on('test:fail', (event) => {
   if (event.details?.type !== 'suite') failed += isLeaf(event) ? 1 : 0;
@@ -19,7 +22,7 @@ const report = stream.compose(spec);
 report.pipe(process.stdout, { end: false });
 report.on('end', () => {
   if (files.length === 0) failed++;
-  process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
+  process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 });
 

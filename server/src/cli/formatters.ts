@@ -58,7 +58,7 @@ export function formatJson(input: FormatInput): string {
 }
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', information: 'note', hint: 'note' };
-const DOCS_URL = 'docs/diagnostics.md';
+const DOCS_GUIDE = 'docs/diagnostics.md in the usercube-conf package';
 
 export function formatSarif(input: FormatInput): string {
   const region = (file: string, span: Diagnostic['span']) => {
@@ -78,13 +78,12 @@ export function formatSarif(input: FormatInput): string {
           driver: {
             name: 'usercube-conf',
             version: input.version,
-            informationUri: 'https://docs.netwrix.com/docs/identitymanager/6_2',
             rules: codes.map((code) => {
               const rule = RULES.find((r) => r.code === code);
               return {
                 id: code,
                 shortDescription: { text: code.replace(/-/g, ' ') },
-                helpUri: `${DOCS_URL}#${code}`,
+                help: { text: `See ${DOCS_GUIDE}, section "${code}".` },
                 defaultConfiguration: { level: SARIF_LEVEL[rule?.severity ?? 'information'] },
               };
             }),

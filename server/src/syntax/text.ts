@@ -6,8 +6,9 @@ export interface DecodedText {
   fallbackEncoding?: 'windows-1252';
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const latin = new TextDecoder('windows-1252');
+// ignoreBOM keeps a BOM in the output, so that it can be seen and dropped here.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const latin = new TextDecoder('windows-1252', { ignoreBOM: true });
 
 export function decodeBytes(bytes: Uint8Array): DecodedText {
   let text: string;
