@@ -47,9 +47,9 @@ async function main() {
         const at = line.indexOf(PREFIX);
         if (at >= 0) {
           const content = line.slice(at + PREFIX.length);
-          if (!/^\d+ passed, \d+ failed$/.test(content)) console.log(content); // our summary comes below
+          if (!/^\d+ passed, \d+ failed$/.test(content)) console.log(process.env.TS ? `${elapsed()} ${content}` : content); // our summary comes below
         } else if (process.env.VERBOSE === '1') {
-          console.log(`  (workbench) ${line}`);
+          console.log(`  (workbench ${elapsed()}) ${line}`);
         }
       }
     });

@@ -255,3 +255,41 @@ describe('rules', () => {
     assert.deepEqual(r.actual, r.expected);
   });
 });
+
+describe('rules beyond the issue list', () => {
+  it('task-dependency-cycle: tasks that wait for each other', () => {
+    const r = check(
+      {
+        'Conf/Jobs.xml': conf(`  <Job Identifier="J" DisplayName_L1="J" Agent="Local">
+    <ExportTask Identifier="A" DisplayName_L1="A" Agent="Local" OpenIdClient="Job" Connection="ADExport"><TaskDependsOnTask ParentTask="⟦B⟧" /></ExportTask>
+    <SynchronizeTask Identifier="B" DisplayName_L1="B" Connector="AD"><TaskDependsOnTask ParentTask="⟦A⟧" /></SynchronizeTask>
+    <SynchronizeTask Identifier="C" DisplayName_L1="C" Connector="AD"><TaskDependsOnTask ParentTask="⟦C⟧" /><TaskDependsOnTask ParentTask="A" /></SynchronizeTask>
+  </Job>`),
+      },
+      'task-dependency-cycle',
+    );
+    assert.deepEqual(r.actual, r.expected);
+  });
+
+  it('override-mismatch: an override naming a task of another type', () => {
+    const r = check(
+      {
+        'Conf/Jobs.xml': conf(`  <ExportTask Identifier="Export" DisplayName_L1="E" Agent="Local" OpenIdClient="Job" Connection="ADExport" />
+  <Job Identifier="J" DisplayName_L1="J" Agent="Local">
+    <FulfillTaskOverride Identifier="⟦Export⟧" ContinueOnError="true" />
+    <ExportTaskOverride Identifier="Export" ContinueOnError="true" />
+  </Job>`),
+      },
+      'override-mismatch',
+    );
+    assert.deepEqual(r.actual, r.expected);
+  });
+
+  it('ConsolidationMode="Delete" removes rather than declares', () => {
+    const r = check(
+      { 'Conf/X.xml': conf(`  <Connector Identifier="HR" ConsolidationMode="Delete" />\n  <Connection Identifier="HRFile" DisplayName_L1="HR" Connector="⟦HR⟧" Package="Usercube.CSV@0000001" />`) },
+      'unresolved-reference',
+    );
+    assert.deepEqual(r.actual, r.expected);
+  });
+});

@@ -5,6 +5,8 @@ import { invalidJson } from './rules/invalidJson';
 import { invalidValue } from './rules/invalidValue';
 import { missingAttribute } from './rules/missingAttribute';
 import { missingConnectionSettings } from './rules/missingConnectionSettings';
+import { overrideMismatch } from './rules/overrideMismatch';
+import { taskDependencyCycle } from './rules/taskDependencyCycle';
 import { taskNotInJob } from './rules/taskNotInJob';
 import { unknownAttribute } from './rules/unknownAttribute';
 import { unknownElement } from './rules/unknownElement';
@@ -24,6 +26,8 @@ export const RULES: readonly Rule[] = [
   unresolvedReference,
   unresolvedBinding,
   taskNotInJob,
+  taskDependencyCycle,
+  overrideMismatch,
   missingConnectionSettings,
   invalidJson,
 ];

@@ -4,6 +4,7 @@ import { applySeverityOverrides, type Diagnostic, type SeverityOverride } from '
 import { ENGINE_CODES, FILE_RULES, SET_RULES, SETTINGS_RULES } from '../checks/registry';
 import { runRule, type GeneratedNames } from '../checks/rule';
 import { buildFileModel, type FileModel } from '../index/fileModel';
+import { crossFileSignature } from '../index/signature';
 import { SetIndex } from '../index/setIndex';
 import type { Schema } from '../schema/schema';
 import { LineIndex } from '../syntax/lineIndex';
@@ -24,6 +25,8 @@ export interface SourceFile {
   isModule: boolean;
   /** Diagnostics that depend on this file alone (cached until its text changes). */
   local: Diagnostic[];
+  /** What other files depend on (see crossFileSignature). */
+  signature: string;
 }
 
 export interface SettingsFile {
@@ -78,17 +81,22 @@ export class ConfigurationSet {
     this.updateFile(file, read.text, isModule, read.notes);
   }
 
-  /** Replaces a file's text (from disk or an editor buffer). */
-  updateFile(file: string, text: string, isModule = this.isModuleFile(file), notes: Diagnostic[] = []): SourceFile {
+  /**
+   * Replaces a file's text (from disk or an editor buffer). `crossFileChanged` tells whether other files of the set
+   * may have to be re-checked.
+   */
+  updateFile(file: string, text: string, isModule = this.isModuleFile(file), notes: Diagnostic[] = []): SourceFile & { crossFileChanged: boolean } {
     const doc = looksBinary(text) ? { roots: [], syntaxErrors: [] } : parseXml(text);
     const model = buildFileModel(file, doc, this.schema);
     const lines = new LineIndex(text);
     const local = [...notes];
     if (model.isConfiguration && !isModule) for (const rule of FILE_RULES) local.push(...runRule(rule, { doc, schema: this.schema }, file));
-    const source: SourceFile = { path: file, lines, doc, model, isModule, local };
+    const signature = crossFileSignature(model);
+    const previous = this.files.get(file);
+    const source: SourceFile = { path: file, lines, doc, model, isModule, local, signature };
     this.files.set(file, source);
     this.index.setFile(model, isModule);
-    return source;
+    return { ...source, crossFileChanged: previous?.signature !== signature };
   }
 
   removeFile(file: string): void {
@@ -179,7 +187,7 @@ export class ConfigurationSet {
   private setFailed(file: string, isModule: boolean, problem: Diagnostic): void {
     const empty: XmlDocument = { roots: [], syntaxErrors: [] };
     const model = buildFileModel(file, empty, this.schema);
-    const source: SourceFile = { path: file, lines: new LineIndex(''), doc: empty, model, isModule, local: isModule ? [] : [problem] };
+    const source: SourceFile = { path: file, lines: new LineIndex(''), doc: empty, model, isModule, local: isModule ? [] : [problem], signature: '' };
     this.files.set(file, source);
     this.index.setFile(model, isModule);
   }

@@ -173,7 +173,7 @@ export class WorkspaceManager {
     const set = this.setOf(file);
     if (set) {
       if (set.settingsFile()?.path === file || isSettingsName(file)) set.updateSettings(file, text);
-      else set.updateFile(file, text);
+      else if (!set.updateFile(file, text).crossFileChanged) return [file];
       return [file, ...this.affectedFiles(set).filter((f) => f !== file)];
     }
     // A buffer not yet known: it becomes part of the set of its folder if it is a configuration file.

@@ -111,8 +111,11 @@ export class SetIndex {
     return kinds.some((kind) => this.symbols(kind, name).length > 0 || this.isImplicit(kind, name));
   }
 
+  /** Declarations that make the name exist: a ConsolidationMode="Delete" element removes rather than declares. */
   symbols(kind: string, name: string): Symbol[] {
-    const result: Symbol[] = this.declarations(kind, name).map((decl) => ({ source: 'xml' as const, decl }));
+    const result: Symbol[] = this.declarations(kind, name)
+      .filter((decl) => decl.consolidation !== 'Delete')
+      .map((decl) => ({ source: 'xml' as const, decl }));
     for (const entry of this.settings) if (entry.kind === kind && entry.name === name) result.push({ source: 'settings', entry });
     return result;
   }
