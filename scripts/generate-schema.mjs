@@ -211,7 +211,9 @@ function convertAttributes(def, docAttributes, ctx) {
   for (const [attrName, doc] of Object.entries(docAttributes ?? {})) {
     const spec = convertAttribute(doc, ctx);
     if (doc.family) {
+      // A required localized attribute means its first language (X_L1) is required; other families are never required.
       const { required, default: _d, ...memberSpec } = spec;
+      if (required && doc.localized) memberSpec.required = true;
       addFamily(def, buildFamily(doc.family, memberSpec, ctx));
       continue; // the family replaces the X_L1 / D0 member
     }

@@ -31,6 +31,7 @@ function isLeaf(event) {
 }
 
 function listTests(dir) {
+  if (dir.endsWith('.test.js')) return [dir];
   let entries;
   try {
     entries = readdirSync(dir);

@@ -3,7 +3,8 @@
 // Prints the suite's mocha output; exits 0 only if every test passed. Needs `npm run build` and scripts/e2e/setup.sh.
 //   --result FILE   also write {passed, failed, failures} there (scripts/e2e/run-all.sh sums it up)
 // Env: USERCUBE_E2E_TIMEOUT_MS (whole run, default 600000), USERCUBE_E2E_GREP (only matching tests),
-//      VERBOSE=1 (also print the workbench's own console output), KEEP=1 (keep the scratch folder).
+//      VERBOSE=1 (also print the workbench's own console output), TIMESTAMPS=1 (prefix test lines with the time),
+//      KEEP=1 (keep the scratch folder).
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
@@ -47,7 +48,7 @@ async function main() {
         const at = line.indexOf(PREFIX);
         if (at >= 0) {
           const content = line.slice(at + PREFIX.length);
-          if (!/^\d+ passed, \d+ failed$/.test(content)) console.log(process.env.TS ? `${elapsed()} ${content}` : content); // our summary comes below
+          if (!/^\d+ passed, \d+ failed$/.test(content)) console.log(process.env.TIMESTAMPS === '1' ? `${elapsed()} ${content}` : content); // our summary comes below
         } else if (process.env.VERBOSE === '1') {
           console.log(`  (workbench ${elapsed()}) ${line}`);
         }

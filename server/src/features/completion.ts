@@ -95,23 +95,24 @@ function valueEntries(set: ConfigurationSet, spec: AttributeSpec, replace: Span,
 function referenceEntries(set: ConfigurationSet, kinds: readonly string[], replace: Span, element: XmlElement | undefined): CompletionEntry[] {
   const entries = new Map<string, CompletionEntry>();
   const sameJobTasks = kinds.includes('Task') ? tasksOfEnclosingJob(set, element) : new Set<string>();
-  for (const kind of kinds) {
+  const names = new Set(kinds.flatMap((kind) => set.index.candidateNames(kind)));
+  for (const name of names) {
+    // Describe the name by its XML declaration when it has one, else by where it comes from.
+    const declaredKind = kinds.find((kind) => set.index.declarations(kind, name).length > 0);
+    const decl = declaredKind ? set.index.declarations(declaredKind, name)[0] : undefined;
+    const kind = declaredKind ?? kinds.find((k) => set.index.candidateNames(k).includes(name)) ?? kinds[0];
     const label = set.schema.kind(kind)?.label ?? kind;
-    for (const name of set.index.candidateNames(kind)) {
-      if (entries.has(name)) continue;
-      const decl = set.index.declarations(kind, name)[0];
-      const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
-      const where = decl ? path.basename(decl.file) : set.index.settingsEntries(kind).some((e) => e.name === name) ? 'agent settings' : 'built-in';
-      const inJob = sameJobTasks.has(name);
-      entries.set(name, {
-        label: name,
-        kind: kinds.includes('Task') ? 'task' : 'reference',
-        insertText: name,
-        replace,
-        detail: `${label}${display ? ` — ${display}` : ''} (${where})${inJob ? ' — in this job' : ''}`,
-        sortGroup: inJob ? 0 : 1,
-      });
-    }
+    const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
+    const where = decl ? path.basename(decl.file) : set.index.settingsEntries(kind).some((e) => e.name === name) ? 'agent settings' : 'built-in';
+    const inJob = sameJobTasks.has(name);
+    entries.set(name, {
+      label: name,
+      kind: kinds.includes('Task') ? 'task' : 'reference',
+      insertText: name,
+      replace,
+      detail: `${label}${display ? ` — ${display}` : ''} (${where})${inJob ? ' — in this job' : ''}`,
+      sortGroup: inJob ? 0 : 1,
+    });
   }
   return [...entries.values()];
 }

@@ -18,21 +18,22 @@ export function cursorContext(text: string, offset: number, doc: XmlDocument, sc
   const gt = text.lastIndexOf('>', offset - 1);
   if (lt < 0 || gt > lt) {
     const parent = innermostOpen(doc, offset);
-    return { kind: 'content', parent, parentKey: parent?.defKey };
+    return { kind: 'content', parent, parentKey: parent ? definitionKey(parent, schema) : undefined };
   }
   const tag = text.slice(lt + 1, offset);
   if (tag.startsWith('/') || tag.startsWith('!') || tag.startsWith('?')) return { kind: 'none' };
   const parent = innermostOpen(doc, lt);
-  const parentKey = parent?.defKey;
+  const parentKey = parent ? definitionKey(parent, schema) : undefined;
   if (NAME.test(tag)) return { kind: 'elementName', partial: { start: lt + 1, end: offset }, parent, parentKey };
   const elementName = /^[\w:.-]+/.exec(tag)?.[0] ?? '';
   const existing = parent ? parent.children.find((c) => c.span.start === lt) : doc.roots.find((r) => r.span.start === lt);
-  const elementKey = existing?.defKey ?? (parent === undefined || isRoot(parent, schema) ? schema.childKey(undefined, elementName) : parentKey ? schema.childKey(parentKey, elementName) : undefined);
+  const elementKey = existing ? definitionKey(existing, schema) : parent === undefined || isRoot(parent, schema) ? schema.childKey(undefined, elementName) : parentKey ? schema.childKey(parentKey, elementName) : undefined;
   const afterName = tag.slice(elementName.length);
-  const present: string[] = [];
+  // Attributes written after the cursor count as present too.
+  const present: string[] = existing ? existing.attributes.map((a) => a.name) : [];
   let lastEnd = 0;
   for (const match of afterName.matchAll(ATTRIBUTE)) {
-    present.push(match[1]);
+    if (!present.includes(match[1])) present.push(match[1]);
     lastEnd = match.index! + match[0].length;
   }
   const rest = afterName.slice(lastEnd);
@@ -51,6 +52,15 @@ export function cursorContext(text: string, offset: number, doc: XmlDocument, sc
     return { kind: 'attributeName', partial: { start: offset - partialName.length, end: offset }, elementName, elementKey, element: existing, present };
   }
   return { kind: 'none' };
+}
+
+/** The element's schema definition key: the one the model layer set, else derived from its ancestors' names. */
+export function definitionKey(element: XmlElement, schema: Schema): string | undefined {
+  if (element.defKey !== undefined) return element.defKey;
+  if (!element.parent) return undefined; // the root element
+  if (isRoot(element.parent, schema)) return schema.childKey(undefined, element.name);
+  const parentKey = definitionKey(element.parent, schema);
+  return parentKey === undefined ? undefined : schema.childKey(parentKey, element.name);
 }
 
 function isRoot(element: XmlElement, schema: Schema): boolean {

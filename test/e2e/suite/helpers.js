@@ -142,7 +142,11 @@ async function activeExtension() {
   const extension = vscode.extensions.getExtension(EXTENSION_ID);
   assert.ok(extension, `extension ${EXTENSION_ID} is not installed in this extension host`);
   await waitFor(`${EXTENSION_ID} to activate`, () => extension.isActive, { timeout: 60_000 });
-  await extension.exports.ready;
+  try {
+    await extension.exports.ready;
+  } catch (error) {
+    throw new Error(`the language server did not start: ${error && error.message} (its output is in "Identity Manager (Usercube)")`);
+  }
   return extension;
 }
 

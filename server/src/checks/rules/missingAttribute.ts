@@ -17,8 +17,7 @@ export const missingAttribute: FileRule = {
         .map(([name]) => name);
       for (const family of spec.families ?? []) {
         if (!family.spec.required || family.spec.requiredRelaxed) continue;
-        const regex = schema.familyRegex(family);
-        if (!element.attributes.some((a) => regex.test(a.name))) missing.push(family.example);
+        if (!present.has(family.example)) missing.push(family.example);
       }
       if (missing.length === 0) continue;
       const list = missing.map((m) => `'${m}'`).join(', ');

@@ -1,0 +1,124 @@
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { ConfigurationSet } from '../../server/src/engine/configurationSet';
+import { codeActions } from '../../server/src/features/codeActions';
+import { complete } from '../../server/src/features/completion';
+import { findDefinition, prepareRename, rename } from '../../server/src/features/navigation';
+import { parseXml } from '../../server/src/syntax/parse';
+import { conf, workspace, type Workspace } from '../helpers';
+
+const SETTINGS = `{
+  // agent settings
+  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "secret" }, "DefaultOpenIdClient": "Job" },
+  "Connections": {
+    "ADExport": { "Filter": "(objectClass=user)" }
+  }
+}
+`;
+
+const FILES: Record<string, string> = {
+  'Conf/A.xml': conf(`  <Agent Identifier="Local" DisplayName_L1="Local" />
+  <Connector Identifier="AD" DisplayName_L1="Active Directory" Agent="Local" />
+  <Connection Identifier="ADExport" DisplayName_L1="AD export" Connector="AD" Package="Usercube.AD@0000001" />
+  <Connection Identifier="ADFulfill" DisplayName_L1="AD fulfill" Connector="AD" Package="Usercube.AD@0000001" />
+  <Job Identifier="J" DisplayName_L1="J" Agent="Local">
+    <ExportTask Identifier="Export" DisplayName_L1="E" Agent="Local" OpenIdClient="Job" Connection="ADEx‸port" />
+    <SynchronizeTask Identifier="Sync" DisplayName_L1="S" Connector="AD"><TaskDependsOnTask ParentTask="‸" /></SynchronizeTask>
+  </Job>
+  <Job Identifier="Other" DisplayName_L1="O" Agent="Local"><ExportTask Identifier="Elsewhere" DisplayName_L1="E" Agent="Local" OpenIdClient="Job" /></Job>
+  <Connector Identifier="HR" DisplayName_L1="HR" Agent="Local" IncrementalJob="‸" />
+  <Connection Identifier="HRFile" DisplayName_L1="HR" Connector="HR" />`),
+  'appsettings.agent.json': SETTINGS,
+};
+
+describe('editor features (engine level)', () => {
+  let ws: Workspace;
+  let set: ConfigurationSet;
+  const file = () => ws.path('Conf/A.xml');
+  const text = () => ws.marks['Conf/A.xml'].text;
+  const cursor = (i: number) => ws.marks['Conf/A.xml'].cursors[i];
+  const completeAt = (source: string, offset: number) => complete(set, file(), source, parseXml(source), offset);
+
+  before(() => {
+    ws = workspace(FILES);
+    set = ws.check().sets[0];
+  });
+  after(() => ws.cleanup());
+
+  it('completes element names under a Job: tasks, overrides and Step, with required attributes as a snippet', () => {
+    const source = text().replace('</Job>', '<Ex</Job>');
+    const entries = completeAt(source, source.indexOf('<Ex</Job>') + 3);
+    const exportTask = entries.find((e) => e.label === 'ExportTask')!;
+    assert.ok(exportTask, entries.map((e) => e.label).join(','));
+    assert.match(exportTask.insertText, /^ExportTask Agent="\$\{1\}" OpenIdClient="\$\{2\}" DisplayName_L1="\$\{3\}"/);
+    assert.ok(entries.some((e) => e.label === 'Step'));
+    assert.ok(entries.some((e) => e.label === 'ExportTaskOverride'));
+  });
+
+  it('completes attribute names not yet present, required ones first', () => {
+    const source = text().replace('<Connection Identifier="HRFile"', '<Connection  Identifier="HRFile"');
+    const entries = completeAt(source, source.indexOf('<Connection  Identifier="HRFile"') + 12);
+    const labels = entries.map((e) => e.label);
+    for (const present of ['Identifier', 'DisplayName_L1', 'Connector']) assert.ok(!labels.includes(present), present);
+    const sorted = [...entries].sort((a, b) => a.sortGroup - b.sortGroup || a.label.localeCompare(b.label));
+    assert.equal(sorted[0].label, 'Package');
+    assert.match(sorted[0].detail!, /^required /);
+    assert.ok(labels.includes('DisplayName_L2')); // the next free member of the localized family
+  });
+
+  it('completes enumeration values with their numbers', () => {
+    const entries = completeAt(text(), cursor(2));
+    const used = entries.find((e) => e.label === 'Used')!;
+    assert.equal(used.detail, '= 0');
+    assert.deepEqual(entries.map((e) => e.label).sort(), ['NotUsed', 'OnlyProvisioning', 'OnlySynchronization', 'Used']);
+  });
+
+  it('offers the tasks of the same job first for ParentTask', () => {
+    const entries = completeAt(text(), cursor(1));
+    const first = entries.filter((e) => e.sortGroup === 0).map((e) => e.label).sort();
+    assert.deepEqual(first, ['Export', 'Sync']);
+    assert.ok(entries.some((e) => e.label === 'Elsewhere' && e.sortGroup === 1));
+  });
+
+  it('completes a connection from the XML and the agent settings, with its display name', () => {
+    const entries = completeAt(text(), cursor(0));
+    const adExport = entries.find((e) => e.label === 'ADExport')!;
+    assert.match(adExport.detail!, /AD export/);
+    assert.equal(text().slice(adExport.replace.start, adExport.replace.end), 'ADExport');
+  });
+
+  it('goes from an agent settings key to the XML <Connection>, and from XML to both', () => {
+    const settingsFile = ws.path('appsettings.agent.json');
+    const fromSettings = findDefinition(set, settingsFile, SETTINGS.indexOf('"ADExport"') + 2);
+    assert.deepEqual(fromSettings.map((t) => t.file), [file()]);
+    const fromTask = findDefinition(set, file(), cursor(0));
+    assert.deepEqual(fromTask.map((t) => t.file), [file(), settingsFile]);
+  });
+
+  it('renames a connection in the XML and in the agent settings together', () => {
+    assert.deepEqual(prepareRename(set, file(), cursor(0)), { span: { start: cursor(0) - 4, end: cursor(0) + 4 }, placeholder: 'ADExport' });
+    const edits = rename(set, file(), cursor(0), 'ADExportMain');
+    assert.ok(Array.isArray(edits));
+    const files = (edits as { file: string }[]).map((e) => e.file.split('/').pop()).sort();
+    assert.deepEqual(files, ['A.xml', 'A.xml', 'appsettings.agent.json']);
+    assert.deepEqual(rename(set, file(), cursor(0), '1bad'), { error: "'1bad' is not a valid identifier (letters, digits, '_' and '-', not starting with a digit)." });
+  });
+
+  it('quick fixes: add missing required attributes; add connection settings keeping comments, with placeholders for secrets', () => {
+    const diagnostics = set.diagnose(file());
+    const actions = codeActions(set, diagnostics, (f) => fs.readFileSync(f, 'utf8'));
+    const add = actions.find((a) => a.title === 'Add Package')!;
+    assert.ok(add, actions.map((a) => a.title).join(' | '));
+    assert.equal(add.edits[0].newText, ' Package=""');
+    const stub = actions.find((a) => a.title.startsWith("Add settings for connection 'ADFulfill'"))!;
+    assert.ok(stub, actions.map((a) => a.title).join(' | '));
+    const edit = stub.edits[0];
+    const updated = SETTINGS.slice(0, edit.span.start) + edit.newText + SETTINGS.slice(edit.span.end);
+    assert.ok(updated.includes('// agent settings'));
+    const parsed = JSON.parse(updated.replace(/\/\/.*$/m, ''));
+    assert.deepEqual(Object.keys(parsed.Connections), ['ADExport', 'ADFulfill']);
+    assert.deepEqual(Object.keys(parsed.Connections.ADFulfill).sort(), ['Filter', 'Servers']);
+    assert.ok(!updated.includes('secret"') || updated.split('secret').length === 2); // only the existing client secret
+  });
+});
