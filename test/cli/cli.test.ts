@@ -26,7 +26,7 @@ describe('usercube-conf check (the CLI)', () => {
     const result = run(['check', 'examples']);
     assert.equal(result.code, 1);
     golden('examples.txt', result.stdout);
-    assert.match(result.stdout.trim().split('\n').pop()!, /^7 errors, 1 warning, 0 information, 0 hints in 7 configuration files\.$/);
+    assert.match(result.stdout.trim().split('\n').pop()!, /^7 errors, 3 warnings, 0 information, 0 hints in 7 configuration files\.$/);
   });
 
   it('json: the documented contract, with 0-based UTF-16 positions and paths relative to the working directory', () => {
@@ -49,7 +49,7 @@ describe('usercube-conf check (the CLI)', () => {
     const log = JSON.parse(result.stdout);
     assert.equal(log.version, '2.1.0');
     const results = log.runs[0].results;
-    assert.equal(results.length, 8);
+    assert.equal(results.length, 10);
     assert.ok(results.every((r: { ruleId: string; level: string }) => ['error', 'warning', 'note'].includes(r.level) && log.runs[0].tool.driver.rules.some((rule: { id: string }) => rule.id === r.ruleId)));
   });
 

@@ -4,13 +4,15 @@ import { after, before, describe, it } from 'node:test';
 import type { ConfigurationSet } from '../../server/src/engine/configurationSet';
 import { codeActions } from '../../server/src/features/codeActions';
 import { complete } from '../../server/src/features/completion';
+import { hover } from '../../server/src/features/hover';
+import { completeSettings } from '../../server/src/features/settingsCompletion';
 import { findDefinition, prepareRename, rename } from '../../server/src/features/navigation';
 import { parseXml } from '../../server/src/syntax/parse';
 import { conf, workspace, type Workspace } from '../helpers';
 
 const SETTINGS = `{
   // agent settings
-  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "secret" }, "DefaultOpenIdClient": "Job" },
+  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<from the vault>" }, "DefaultOpenIdClient": "Job" },
   "Connections": {
     "ADExport": { "Filter": "(objectClass=user)" }
   }
@@ -119,6 +121,54 @@ describe('editor features (engine level)', () => {
     const parsed = JSON.parse(updated.replace(/\/\/.*$/m, ''));
     assert.deepEqual(Object.keys(parsed.Connections), ['ADExport', 'ADFulfill']);
     assert.deepEqual(Object.keys(parsed.Connections.ADFulfill).sort(), ['Filter', 'Servers']);
-    assert.ok(!updated.includes('secret"') || updated.split('secret').length === 2); // only the existing client secret
+    assert.ok(updated.includes('<Filter>') && !/"Password"/.test(updated)); // placeholders, and no secret key the package does not require
+  });
+});
+
+describe('agent settings features', () => {
+  let ws: Workspace;
+  let set: ConfigurationSet;
+  const settingsText = (marked: string) => {
+    const offset = marked.indexOf('‸');
+    return { text: marked.replace('‸', ''), offset };
+  };
+
+  before(() => {
+    ws = workspace({ ...FILES, 'Conf/A.xml': FILES['Conf/A.xml'].replace(/‸/g, '') });
+    set = ws.check().sets[0];
+  });
+  after(() => ws.cleanup());
+
+  it('completes Connections keys with the XML connections that have no settings yet', () => {
+    const { text, offset } = settingsText(SETTINGS.replace('"ADExport": {', '"AD‸": {}, "ADExport": {'));
+    const entries = completeSettings(set, text, offset);
+    assert.deepEqual(entries.map((e) => e.label).sort(), ['ADFulfill', 'HRFile']);
+    assert.equal(entries.find((e) => e.label === 'ADFulfill')!.insertText, '"ADFulfill"');
+  });
+
+  it('completes the settings a connection package needs, required first, secrets flagged', () => {
+    const { text, offset } = settingsText(SETTINGS.replace('"Filter": "(objectClass=user)"', '"Filter": "(objectClass=user)", "‸"'));
+    const entries = completeSettings(set, text, offset);
+    const servers = entries.find((e) => e.label === 'Servers')!;
+    assert.equal(servers.sortGroup, 0);
+    assert.ok(!entries.some((e) => e.label === 'Filter'));
+    assert.match(entries.find((e) => e.label === 'Password')!.detail!, /secret/);
+  });
+
+  it('completes AgentIdentifier with the declared agents and DefaultOpenIdClient with the client keys', () => {
+    const agent = settingsText(SETTINGS.replace('"AgentIdentifier": "Local"', '"AgentIdentifier": "‸"'));
+    assert.deepEqual(completeSettings(set, agent.text, agent.offset).map((e) => e.label), ['Local']);
+    const client = settingsText(SETTINGS.replace('"DefaultOpenIdClient": "Job"', '"DefaultOpenIdClient": "‸"'));
+    assert.deepEqual(completeSettings(set, client.text, client.offset).map((e) => e.label), ['Job']);
+  });
+
+  it('hovers a connection key with its XML <Connection>, and a setting with its package facts, never a value', () => {
+    const settingsFile = ws.path('appsettings.agent.json');
+    const onKey = hover(set, settingsFile, SETTINGS.indexOf('"ADExport"') + 3)!;
+    assert.match(onKey.markdown, /Usercube\.AD@0000001/);
+    assert.match(onKey.markdown, /A\.xml/);
+    const onSetting = hover(set, settingsFile, SETTINGS.indexOf('"Filter"') + 2)!;
+    assert.match(onSetting.markdown, /Required/);
+    assert.ok(!onSetting.markdown.includes('objectClass=user'));
   });
 });

@@ -18,7 +18,7 @@ const BASE: Record<string, string> = {
   <EntityAssociation Identifier="AD_Entry_Manager" DisplayName_L1="Manager" Property1="AD_Entry:manager" Property2="AD_Entry:directReports" />`),
   'appsettings.agent.json': `{
   // agent settings
-  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "secret" }, "DefaultOpenIdClient": "Job" },
+  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<from the vault>" }, "DefaultOpenIdClient": "Job" },
   "Connections": { "ADExport": { "Servers": [{ "Server": "dc.contoso.com", "BaseDN": "DC=contoso,DC=com" }], "Filter": "(objectClass=user)" } }
 }`,
 };
@@ -240,7 +240,7 @@ describe('rules', () => {
     const r = check(
       {
         'appsettings.agent.json': `{
-  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "secret" }, "DefaultOpenIdClient": "Job" },
+  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<from the vault>" }, "DefaultOpenIdClient": "Job" },
   "Connections": {
     "ADExport": {
       "Server": "https://contoso.sharepoint.com/",
@@ -291,5 +291,52 @@ describe('rules beyond the issue list', () => {
       'unresolved-reference',
     );
     assert.deepEqual(r.actual, r.expected);
+  });
+});
+
+describe('agent settings rules', () => {
+  const settings = (body: string) => ({ 'appsettings.agent.json': body });
+
+  it('settings-unknown-agent: an AgentIdentifier that no <Agent> declares', () => {
+    const r = check(settings(`{ "OpenId": { "AgentIdentifier": "⟦Locl⟧", "OpenIdClients": { "Job": "<vault>" }, "DefaultOpenIdClient": "Job" } }`), 'settings-unknown-agent');
+    assert.deepEqual(r.actual, r.expected);
+    assert.deepEqual(r.all.find((d) => d.code === 'settings-unknown-agent')!.fix?.replacements, ['Local']);
+  });
+
+  it('settings-unknown-default-client: DefaultOpenIdClient missing from OpenIdClients', () => {
+    const r = check(settings(`{ "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<vault>" }, "DefaultOpenIdClient": "⟦Jobs⟧" } }`), 'settings-unknown-default-client');
+    assert.deepEqual(r.actual, r.expected);
+  });
+
+  it('settings-unknown-openid-client: an OpenIdClients key with no <OpenIdClient>', () => {
+    const r = check(settings(`{ "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<vault>", "⟦Provisioning⟧": "<vault>" }, "DefaultOpenIdClient": "Job" } }`), 'settings-unknown-openid-client');
+    assert.deepEqual(r.actual, r.expected);
+  });
+
+  it('unused-connection-settings: an entry no <Connection> and no task names (a hint), used ones are quiet', () => {
+    const r = check(
+      {
+        'Conf/T.xml': conf(`  <ExportTask Identifier="E" DisplayName_L1="E" Agent="Local" OpenIdClient="Job" Connection="TaskOnly" />`),
+        'appsettings.agent.json': `{ "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<vault>" }, "DefaultOpenIdClient": "Job" },
+  "Connections": { "ADExport": { "Filter": "(x)" }, "TaskOnly": {}, "⟦ADExprt⟧": {} } }`,
+      },
+      'unused-connection-settings',
+    );
+    assert.deepEqual(r.actual, r.expected);
+    const hint = r.all.find((d) => d.code === 'unused-connection-settings')!;
+    assert.equal(hint.severity, 'hint');
+    assert.deepEqual(hint.fix?.replacements, ['ADExport']);
+  });
+
+  it('secret-in-clear: passwords, client secrets, package secrets and connection strings with a password; never echoes the value', () => {
+    const r = check(
+      settings(`{ "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": ⟦"s3cr3t-SENTINEL"⟧ }, "DefaultOpenIdClient": "Job" },
+  "Connections": { "ADExport": { "Filter": "(x)", "Login": "svc", "Password": ⟦"p4ss-SENTINEL"⟧, "Servers": [{ "Server": "dc", "BaseDN": "DC=x" }] } },
+  "Databases": { "Reporting": ⟦"Server=db;Database=r;User Id=u;Password=db-SENTINEL"⟧, "Local": "Server=db;Integrated Security=SSPI" },
+  "Other": { "ApiToken": "<set in the vault>" } }`),
+      'secret-in-clear',
+    );
+    assert.deepEqual(r.actual, r.expected);
+    for (const d of r.all) assert.ok(!d.message.includes('SENTINEL'), d.message);
   });
 });

@@ -71,7 +71,7 @@ describe('configuration sets, modules and agent settings', () => {
   <Connector Identifier="AD" DisplayName_L1="AD" Agent="Local" />
   <Connection Identifier="ADExport" DisplayName_L1="AD" Connector="AD" Package="Usercube.AD@0000001" />
   <ExportTask Identifier="E" DisplayName_L1="E" Agent="Local" OpenIdClient="Job" Connection="ADExport" />`),
-      'appsettings.agent.json': '\uFEFF{\n  // the agent\n  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "s" }, /* default */ "DefaultOpenIdClient": "Job", },\n  "Connections": { "ADExport": { "Filter": "(x)", }, },\n}\n',
+      'appsettings.agent.json': '\uFEFF{\n  // the agent\n  "OpenId": { "AgentIdentifier": "Local", "OpenIdClients": { "Job": "<from the vault>" }, /* default */ "DefaultOpenIdClient": "Job", },\n  "Connections": { "ADExport": { "Filter": "(x)", }, },\n}\n',
     });
     try {
       assert.deepEqual(ws.check().diagnostics, []);

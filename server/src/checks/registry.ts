@@ -6,6 +6,8 @@ import { invalidValue } from './rules/invalidValue';
 import { missingAttribute } from './rules/missingAttribute';
 import { missingConnectionSettings } from './rules/missingConnectionSettings';
 import { overrideMismatch } from './rules/overrideMismatch';
+import { secretInClear } from './rules/secretInClear';
+import { settingsUnknownAgent, settingsUnknownDefaultClient, settingsUnknownOpenIdClient, unusedConnectionSettings } from './rules/settingsReferences';
 import { taskDependencyCycle } from './rules/taskDependencyCycle';
 import { taskNotInJob } from './rules/taskNotInJob';
 import { unknownAttribute } from './rules/unknownAttribute';
@@ -30,6 +32,11 @@ export const RULES: readonly Rule[] = [
   overrideMismatch,
   missingConnectionSettings,
   invalidJson,
+  settingsUnknownAgent,
+  settingsUnknownDefaultClient,
+  settingsUnknownOpenIdClient,
+  unusedConnectionSettings,
+  secretInClear,
 ];
 
 export const FILE_RULES = RULES.filter((r): r is FileRule => r.scope === 'file');

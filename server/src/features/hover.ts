@@ -5,6 +5,7 @@ import type { Span } from '../syntax/lineIndex';
 import { attributeValue, contains, walk } from '../syntax/model';
 import * as path from 'node:path';
 import { docUrl } from './docs';
+import { packageOf, settingKeyAt } from './settingsCompletion';
 import { declarationsOf, symbolAt } from './symbols';
 
 export interface HoverResult {
@@ -16,6 +17,8 @@ export interface HoverResult {
 export function hover(set: ConfigurationSet, file: string, offset: number, docsBase?: string): HoverResult | undefined {
   const symbol = hoverSymbol(set, file, offset);
   if (symbol) return symbol;
+  const settings = set.settingsFile();
+  if (settings?.path === file) return hoverSettingKey(set, settings.model.root, offset, docsBase);
   const source = set.file(file);
   if (!source) return undefined;
   for (const element of walk(source.doc.roots)) {
@@ -33,6 +36,21 @@ export function hover(set: ConfigurationSet, file: string, offset: number, docsB
     }
   }
   return undefined;
+}
+
+/** A setting of a connection: what its package says about it (never its value). */
+function hoverSettingKey(set: ConfigurationSet, root: Parameters<typeof settingKeyAt>[0], offset: number, docsBase?: string): HoverResult | undefined {
+  const at = settingKeyAt(root, offset);
+  if (!at) return undefined;
+  const pkg = packageOf(set, at.connection);
+  const spec = pkg?.keys.find((k) => k.name === at.key);
+  if (!pkg) return undefined;
+  const lines = [`**${at.key}** — setting of a ${pkg.connector} connection`];
+  lines.push('', spec ? `${spec.required ? 'Required' : 'Optional'}${spec.secret ? '; a secret: keep it in a vault or encrypt the file' : ''}.` : `Not a setting documented for this package.`);
+  if (spec?.note) lines.push('', spec.note);
+  const url = docUrl(pkg.docPath, docsBase);
+  if (url) lines.push('', `[Package reference](${url})`);
+  return { span: at.span, markdown: lines.join('\n') };
 }
 
 function hoverSymbol(set: ConfigurationSet, file: string, offset: number): HoverResult | undefined {

@@ -19,6 +19,7 @@ import type { Diagnostic } from '../checks/diagnostic';
 import { WorkspaceManager, type ManagerSettings } from '../engine/workspaceManager';
 import { codeActions } from '../features/codeActions';
 import { complete } from '../features/completion';
+import { completeSettings } from '../features/settingsCompletion';
 import { DEFAULT_DOCS_BASE } from '../features/docs';
 import { hover } from '../features/hover';
 import { findDefinition, findReferences, prepareRename, rename, type TextEditPlain } from '../features/navigation';
@@ -236,6 +237,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (text === undefined) return [];
     const lines = new LineIndex(text);
     const offset = lines.offsetAt(params.position);
+    if (set && set.settingsFile()?.path === file) return completeSettings(set, text, offset).map((entry) => toCompletionItem(entry, lines));
     const targetSet = set ?? manager.allSets().find((s) => file.startsWith(s.root));
     if (!targetSet) return [];
     const doc = set?.file(file)?.doc ?? parseXml(text);
