@@ -42,8 +42,10 @@ export class TestClient {
 
   settings: Record<string, unknown> = {};
 
+  tokenTypes: string[] = [];
+
   async initialize(folder: string): Promise<unknown> {
-    const result = await this.connection.sendRequest('initialize', {
+    const result: { capabilities: { semanticTokensProvider?: { legend: { tokenTypes: string[] } } } } = await this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: URI.file(folder).toString(),
       workspaceFolders: [{ uri: URI.file(folder).toString(), name: 'ws' }],
@@ -53,6 +55,7 @@ export class TestClient {
         textDocument: { publishDiagnostics: { relatedInformation: true } },
       },
     });
+    this.tokenTypes = result.capabilities.semanticTokensProvider?.legend.tokenTypes ?? [];
     await this.connection.sendNotification('initialized', {});
     return result;
   }

@@ -131,6 +131,24 @@ describe('language server over stdio', () => {
     assert.deepEqual(hr.find((s) => s.name === 'HR_Person')!.children!.map((c) => c.name), ['Mail', 'Manager', 'Reports']);
   });
 
+  it('classifies identifiers in values with semantic tokens (entity types, properties, declarations)', async () => {
+    assert.ok(client.tokenTypes.length > 0, 'the server announces a token legend');
+    const result = await client.request<{ data: number[] }>('textDocument/semanticTokens/full', { textDocument: { uri: uri(file('Conf/Jobs.xml')) } });
+    const decoded: { line: number; char: number; length: number; type: number }[] = [];
+    let line = 0;
+    let char = 0;
+    for (let i = 0; i < result.data.length; i += 5) {
+      line += result.data[i];
+      char = result.data[i] === 0 ? char + result.data[i + 1] : result.data[i + 1];
+      decoded.push({ line, char, length: result.data[i + 2], type: result.data[i + 3] });
+    }
+    const text = ws.marks['Conf/Jobs.xml'].text.split('\n');
+    const words = decoded.map((t) => `${text[t.line].slice(t.char, t.char + t.length)}:${client.tokenTypes[t.type]}`);
+    assert.ok(words.includes('HR_Person:class'), words.join(' '));
+    assert.ok(words.includes('Manager:property'), words.join(' '));
+    assert.ok(words.includes('HR_Export:function'), words.join(' '));
+  });
+
   it('finds declarations with workspace symbols', async () => {
     const symbols = await client.request<SymbolInformation[]>('workspace/symbol', { query: 'hrprep' });
     assert.deepEqual(symbols.map((s) => s.name), ['HR_Prepare']);

@@ -5,6 +5,7 @@ import {
   FileChangeType,
   ProposedFeatures,
   ResponseError,
+  SemanticTokensBuilder,
   TextDocuments,
   TextDocumentSyncKind,
   createConnection,
@@ -24,6 +25,7 @@ import { DEFAULT_DOCS_BASE } from '../features/docs';
 import { hover } from '../features/hover';
 import { findDefinition, findReferences, prepareRename, rename, type TextEditPlain } from '../features/navigation';
 import { documentSymbols, workspaceSymbols, type OutlineSymbol } from '../features/outline';
+import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../features/semanticTokens';
 import { loadSchema } from '../schema/schema';
 import { LineIndex } from '../syntax/lineIndex';
 import { parseXml } from '../syntax/parse';
@@ -65,6 +67,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
         documentSymbolProvider: true,
         workspaceSymbolProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        semanticTokensProvider: { legend: { tokenTypes: [...TOKEN_TYPES], tokenModifiers: [...TOKEN_MODIFIERS] }, full: true },
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'usercube-conf', version: '0.1.0' },
@@ -329,6 +332,22 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       diagnostics: [toLspDiagnostic(action.diagnostic, linesOf)],
       edit: toWorkspaceEdit(action.edits),
     }));
+  });
+
+  connection.languages.semanticTokens.on((params) => {
+    const file = flush(params.textDocument.uri);
+    const set = manager.setOf(file);
+    const lines = linesOf(file);
+    const builder = new SemanticTokensBuilder();
+    if (!set || !lines) return builder.build();
+    for (const token of semanticTokens(set, file)) {
+      const start = lines.positionAt(token.span.start);
+      const end = lines.positionAt(token.span.end);
+      if (end.line !== start.line) continue; // tokens cannot span lines
+      const modifiers = token.modifiers.reduce((bits, m) => bits | (1 << TOKEN_MODIFIERS.indexOf(m)), 0);
+      builder.push(start.line, start.character, end.character - start.character, TOKEN_TYPES.indexOf(token.type), modifiers);
+    }
+    return builder.build();
   });
 
   function toWorkspaceEdit(edits: TextEditPlain[]): WorkspaceEdit {
