@@ -189,4 +189,19 @@ describe('language server over stdio', () => {
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(hr), type: 3 }] });
     await client.until(() => unresolved().some((m) => m.includes("'HR_Person'")), 'HR_Person to become unresolved after a deletion');
   });
+
+  it('analyses a configuration file opened from outside the workspace folders, with its set', async () => {
+    const outside = workspace({
+      'Conf/A.xml': conf('  <Agent Identifier="Remote" DisplayName_L1="R" />'),
+      'Conf/B.xml': conf('  <Connector Identifier="X" DisplayName_L1="X" Agent="Remote" Frob="1" />'),
+    });
+    try {
+      const b = outside.path('Conf/B.xml');
+      await client.open(b, outside.marks['Conf/B.xml'].text);
+      await client.until(() => client.codesOf(b).includes('unknown-attribute'), 'diagnostics of a file outside the workspace');
+      assert.deepEqual(client.codesOf(b), ['unknown-attribute']); // Agent="Remote" resolves against A.xml
+    } finally {
+      outside.cleanup();
+    }
+  });
 });

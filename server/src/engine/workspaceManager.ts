@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { Diagnostic } from '../checks/diagnostic';
 import type { Schema } from '../schema/schema';
 import { stripBom } from '../syntax/text';
-import { discoverSets, isInside, type SetLayout } from '../workspace/discovery';
+import { discoverSets, isInside, widenToEnclosingConf, type SetLayout } from '../workspace/discovery';
 import { findWorkspaceConfig, loadWorkspaceConfig, type WorkspaceConfig } from '../workspace/workspaceConfig';
 import { ConfigurationSet, isConfigurationOnDisk } from './configurationSet';
 import { looksLikeConfiguration } from './sniff';
@@ -183,6 +183,8 @@ export class WorkspaceManager {
         owner.updateFile(file, text, false);
         return [file, ...this.affectedFiles(owner).filter((f) => f !== file)];
       }
+      // Opened from outside the workspace folders: analyse the configuration set around it.
+      if (!this.folders.some((folder) => isInside(file, folder))) this.folders.push(widenToEnclosingConf(path.dirname(file)));
       return this.reindexAll();
     }
     return [];
