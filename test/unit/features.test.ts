@@ -172,3 +172,27 @@ describe('agent settings features', () => {
     assert.ok(!onSetting.markdown.includes('objectClass=user'));
   });
 });
+
+describe('context-aware snippets', () => {
+  it('offers synchronization jobs pre-filled for existing connectors, which expand to a valid configuration', () => {
+    const ws = workspace({ ...FILES, 'Conf/A.xml': FILES['Conf/A.xml'].replace(/‸/g, '').replace('Connector="HR" />', 'Connector="HR" Package="Usercube.CSV@0000001" />') });
+    try {
+      const set = ws.check().sets[0];
+      const source = conf('  <‸');
+      const text = source.replace('‸', '');
+      const entries = complete(set, ws.path('Conf/New.xml'), text, parseXml(text), source.indexOf('‸'));
+      const labels = entries.filter((e) => e.label.startsWith('Job: ')).map((e) => e.label).sort();
+      assert.deepEqual(labels, ['Job: complete synchronization of AD', 'Job: complete synchronization of HR', 'Job: incremental synchronization of AD', 'Job: incremental synchronization of HR']);
+      // Expand every job snippet (placeholders take their defaults) into one file: the checker must find nothing in it.
+      const expanded = entries
+        .filter((e) => e.label.startsWith('Job: '))
+        .map((e) => '  <' + e.insertText.replace(/\$\{\d+:([^}]*)\}/g, '$1').replace(/\$\d+/g, ''))
+        .join('\n');
+      fs.writeFileSync(ws.path('Conf/New.xml'), conf(expanded));
+      const result = ws.check();
+      assert.deepEqual(result.diagnostics.filter((d) => d.file.endsWith('New.xml')).map((d) => `${d.code}: ${d.message}`), []);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});

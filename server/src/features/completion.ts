@@ -5,6 +5,7 @@ import type { ConfigurationSet } from '../engine/configurationSet';
 import type { AttributeSpec } from '../schema/types';
 import type { Span } from '../syntax/lineIndex';
 import { attributeValue, type XmlDocument, type XmlElement } from '../syntax/model';
+import { synchronizationJobSnippets } from './contextSnippets';
 import { cursorContext } from './cursor';
 
 export type CompletionKind = 'element' | 'attribute' | 'value' | 'enum' | 'reference' | 'entityType' | 'property' | 'navigation' | 'task';
@@ -33,7 +34,8 @@ export function complete(set: ConfigurationSet, file: string, text: string, doc:
       if (context.parent && context.parent.name !== schema.rootElement && parentKey === undefined) return [];
       const replace = context.kind === 'elementName' ? context.partial : { start: offset, end: offset };
       const open = context.kind === 'content' ? '<' : '';
-      return schema.childNames(parentKey).map((name) => elementEntry(set, name, parentKey, replace, open));
+      const elements = schema.childNames(parentKey).map((name) => elementEntry(set, name, parentKey, replace, open));
+      return parentKey === undefined ? [...elements, ...synchronizationJobSnippets(set, replace, open)] : elements;
     }
     case 'attributeName': {
       const spec = schema.element(context.elementKey);
