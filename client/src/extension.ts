@@ -57,7 +57,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       { scheme: 'untitled', language: 'xml' },
       { scheme: 'file', pattern: '**/appsettings*.json' },
     ],
-    synchronize: { fileEvents: watchers, configurationSection: SECTION },
+    // Settings: the server pulls them (workspace/configuration) and registers for their changes itself.
+    synchronize: { fileEvents: watchers },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
   };

@@ -75,10 +75,10 @@ const USER_SETTINGS = {
 };
 
 /**
- * Starts code-server in a scratch folder. Returns { port, work, workspace, log, env, stop() }.
- * `env` is added to code-server's environment, which its extension host (and so the tests) inherit.
+ * Starts code-server in a scratch folder `work`. Returns { port, work, workspace, log, stop() }.
+ * `env(work)` is added to code-server's environment, which its extension host (and so the tests) inherit.
  */
-async function startCodeServer(tools, { env = {}, settings = {} } = {}) {
+async function startCodeServer(tools, { env = () => ({}), settings = {} } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'usercube-conf-e2e-'));
   const workspace = path.join(work, 'workspace');
   fs.cpSync(FIXTURE, workspace, { recursive: true }); // a fresh copy: tests and the UI edit it
@@ -105,7 +105,7 @@ async function startCodeServer(tools, { env = {}, settings = {} } = {}) {
       PATH: `${tools.node24Bin}${path.delimiter}${process.env.PATH}`, // code-server 4.139 needs node 24
       HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local', 'share'),
       XDG_CACHE_HOME: path.join(home, '.cache'), TMPDIR: tmp,
-      ...env,
+      ...env(work),
     },
   });
   fs.closeSync(out);
@@ -145,11 +145,17 @@ function workbenchUrl(port, workspace, testsPath) {
   return `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
 }
 
-async function launchBrowser(tools) {
+/** Headless Chromium; `work` (a scratch folder) receives what Chromium would write to HOME and /tmp. */
+async function launchBrowser(tools, work) {
   const { chromium } = require(path.join(tools.playwrightNodePath, 'playwright-core'));
+  const home = path.join(work, 'browser-home');
+  const tmp = path.join(work, 'browser-tmp');
+  fs.mkdirSync(home, { recursive: true });
+  fs.mkdirSync(tmp, { recursive: true });
   return chromium.launch({
     executablePath: tools.chromium,
     headless: true,
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_CACHE_HOME: path.join(home, '.cache'), TMPDIR: tmp },
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });

@@ -11,7 +11,7 @@ passed=0
 failed=0
 timings=()
 now() { date +%s.%N; }
-seconds() { printf '%.1f' "$(echo "$(now) - $1" | bc)"; }
+seconds() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 finish() {
   echo

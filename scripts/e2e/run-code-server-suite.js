@@ -26,16 +26,16 @@ function writeResult(result) {
 async function main() {
   const tools = loadTools();
   requireBuild();
-  const suiteResult = path.join(fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'usercube-conf-result-')), 'result.json');
   const server = await startCodeServer(tools, {
-    env: { USERCUBE_E2E_RESULT: suiteResult, USERCUBE_E2E_PREFIX: PREFIX, USERCUBE_E2E_GREP: process.env.USERCUBE_E2E_GREP || '' },
+    env: (work) => ({ USERCUBE_E2E_RESULT: path.join(work, 'result.json'), USERCUBE_E2E_PREFIX: PREFIX, USERCUBE_E2E_GREP: process.env.USERCUBE_E2E_GREP || '' }),
   });
+  const suiteResult = path.join(server.work, 'result.json');
   console.log(`[code-server] listening on 127.0.0.1:${server.port} after ${elapsed()}; workspace ${server.workspace}`);
   const consoleLog = path.join(server.work, 'workbench-console.log');
   let browser;
   let exitCode;
   try {
-    browser = await launchBrowser(tools);
+    browser = await launchBrowser(tools, server.work);
     const page = await browser.newPage();
     const exited = new Promise((resolve) => page.exposeFunction('codeAutomationExit', (code) => resolve(code)));
     page.on('console', async (message) => {
@@ -67,7 +67,6 @@ async function main() {
   } catch {
     result = undefined;
   }
-  fs.rmSync(path.dirname(suiteResult), { recursive: true, force: true });
   const ok = exitCode === 0 && result && result.failed === 0 && result.passed > 0;
   const keep = !ok || process.env.KEEP === '1';
   if (exitCode === 'timeout') console.log(`[code-server] TIMEOUT: the extension tests did not finish within ${timeoutMs / 1000}s`);

@@ -31,7 +31,7 @@ start=$(date +%s.%N)
   timeout 120 nvim --headless -n -i NONE -u "$REPO/scripts/e2e/nvim-smoke.lua" Conf/Jobs.xml </dev/null >"$work/nvim.log" 2>&1
 )
 rc=$?
-elapsed=$(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?')
+elapsed=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 
 if [ ! -s "$out" ]; then
   echo "[neovim] FAILED: no result (nvim exit code $rc$([ $rc = 124 ] && echo ', timeout after 120 s'))"

@@ -30,7 +30,7 @@ async function main() {
   let browser;
   let ok = false;
   try {
-    browser = await launchBrowser(tools);
+    browser = await launchBrowser(tools, server.work);
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(workbenchUrl(server.port, server.workspace));
     await page.waitForSelector('.monaco-workbench .explorer-folders-view', T(90_000));

@@ -8,6 +8,7 @@
 # Writes the tool paths to $USERCUBE_E2E_HOME/tools.json for the runners. Fails, never skips, when a tool is missing.
 set -euo pipefail
 
+HOME=${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}
 E2E_HOME=${USERCUBE_E2E_HOME:-$HOME/.cache/usercube-conf-e2e}
 NODE_VERSION=24.21.0        # code-server 4.139 refuses other majors (it needs module.registerHooks)
 CODE_SERVER_VERSION=4.139.1 # VS Code 1.139.1; the payload trick below was verified with this version
@@ -37,7 +38,10 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 CHROMIUM=$(command -v chromium) || fail "chromium is not on PATH after installing it"
 command -v nvim >/dev/null 2>&1 || fail "nvim is not on PATH after installing neovim"
-nvim --headless -u NONE -c 'lua if vim.lsp.start_client == nil then vim.cmd("cq!") end' -c 'qa!' \
+scratch_home=$(mktemp -d)   # the checks below must not leave files in the real HOME
+trap 'rm -rf "$scratch_home"' EXIT
+HOME=$scratch_home XDG_CACHE_HOME=$scratch_home XDG_STATE_HOME=$scratch_home XDG_DATA_HOME=$scratch_home \
+  nvim --headless -n -i NONE -u NONE -c 'lua if vim.lsp.start_client == nil then vim.cmd("cq!") end' -c 'qa!' \
   || fail "this Neovim has no vim.lsp.start_client (need Neovim 0.7 or later): $(nvim --version | head -1)"
 
 # ---- npm packages into the cache ----------------------------------------------------------------
@@ -81,7 +85,8 @@ if [ ! -e "$CS_DIR/.complete" ]; then
   mv "$CS_DIR.partial" "$CS_DIR"
 fi
 CODE_SERVER="$CS_DIR/node_modules/.bin/code-server"
-PATH="$NODE24_BIN:$PATH" "$CODE_SERVER" --version >/dev/null 2>&1 || fail "$CODE_SERVER --version does not run"
+HOME=$scratch_home XDG_CONFIG_HOME=$scratch_home XDG_DATA_HOME=$scratch_home PATH="$NODE24_BIN:$PATH" \
+  "$CODE_SERVER" --version >/dev/null 2>&1 || fail "$CODE_SERVER --version does not run"
 
 install_into "playwright-$PLAYWRIGHT_VERSION" node_modules/playwright-core/package.json "playwright-core@$PLAYWRIGHT_VERSION"
 PLAYWRIGHT_NODE_PATH="$E2E_HOME/playwright-$PLAYWRIGHT_VERSION/node_modules"
