@@ -48,9 +48,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
   };
 
-  const watchers = ['**/*.xml', '**/appsettings*.json', '**/usercube-conf.json'].map((glob) => vscode.workspace.createFileSystemWatcher(glob));
-  context.subscriptions.push(...watchers);
-
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
       { scheme: 'file', language: 'xml' },
@@ -58,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       { scheme: 'file', pattern: '**/appsettings*.json' },
     ],
     // Settings: the server pulls them (workspace/configuration) and registers for their changes itself.
-    synchronize: { fileEvents: watchers },
+    // No synchronize.fileEvents: the server registers its own file watchers (as it does with every LSP client),
+    // so forwarding VS Code's events too would deliver each change twice.
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
   };
