@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { checkPaths } from '../../server/src/engine/check';
+import { complete } from '../../server/src/features/completion';
+import { parseXml } from '../../server/src/syntax/parse';
 import { loadSchema } from '../../server/src/schema/schema';
 import { conf, workspace } from '../helpers';
 
@@ -321,10 +324,22 @@ describe('snippets: the file', () => {
     }
   });
 
-  it('is contributed to VS Code for XML documents', () => {
+  it('is offered by the language server only where the schema allows its first element (not inside values)', () => {
+    const set = checkPaths([ROOT + '/examples'], loadSchema(), { useWorkspaceFile: false }).sets[0];
+    const labelsAt = (source: string) => {
+      const offset = source.indexOf('‸');
+      const text = source.replace('‸', '');
+      return complete(set, ROOT + '/examples/Conf/New.xml', text, parseXml(text), offset).filter((e) => e.kind === 'snippet').map((e) => e.label);
+    };
+    const atRootLevel = labelsAt(`<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">\n  ‸\n</ConfigurationFile>`);
+    assert.ok(atRootLevel.includes('uc-connector-skeleton') && atRootLevel.includes('uc-job-complete'), atRootLevel.join(','));
+    assert.ok(!atRootLevel.includes('uc-step') && !atRootLevel.includes('uc-file'));
+    const inJob = labelsAt(`<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">\n  <Job Identifier="J" DisplayName_L1="J">‸</Job>\n</ConfigurationFile>`);
+    assert.ok(inJob.includes('uc-step') && inJob.includes('uc-task-export') && !inJob.includes('uc-connector-skeleton'), inJob.join(','));
+    assert.deepEqual(labelsAt(`<ConfigurationFile xmlns="urn:schemas-usercube-com:configuration">\n  <Connector Identifier="‸" />\n</ConfigurationFile>`), []);
+    assert.ok(labelsAt('‸').includes('uc-file'));
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    const contributed = (manifest.contributes?.snippets ?? []) as { language: string; path: string }[];
-    assert.ok(contributed.some((s) => s.language === 'xml' && path.resolve(ROOT, s.path) === SNIPPETS_FILE), JSON.stringify(contributed));
+    assert.equal(manifest.contributes?.snippets, undefined, 'not contributed statically: VS Code would offer them inside attribute values too');
   });
 
   it('expands nested placeholders, mirrors, choices and escapes as VS Code does', () => {

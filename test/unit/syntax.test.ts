@@ -46,5 +46,8 @@ describe('parsing into the document model', () => {
     const doc = parseXml(deep);
     assert.ok(doc.roots.length <= 1);
     assert.ok(parseXml('<a><b></a>').syntaxErrors.length > 0);
+    // Error recovery on empty input must not invent an element without a place in the text.
+    assert.deepEqual(parseXml('').roots, []);
+    for (const text of ['', '<', '<a', '</a>', '<a b=>']) for (const root of parseXml(text).roots) assert.ok(Number.isFinite(root.span.start) && Number.isFinite(root.span.end), text);
   });
 });

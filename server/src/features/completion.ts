@@ -7,8 +7,9 @@ import type { Span } from '../syntax/lineIndex';
 import { attributeValue, type XmlDocument, type XmlElement } from '../syntax/model';
 import { synchronizationJobSnippets } from './contextSnippets';
 import { cursorContext } from './cursor';
+import { snippetEntries } from './snippets';
 
-export type CompletionKind = 'element' | 'attribute' | 'value' | 'enum' | 'reference' | 'entityType' | 'property' | 'navigation' | 'task';
+export type CompletionKind = 'element' | 'attribute' | 'value' | 'enum' | 'reference' | 'entityType' | 'property' | 'navigation' | 'task' | 'snippet';
 
 export interface CompletionEntry {
   label: string;
@@ -19,6 +20,8 @@ export interface CompletionEntry {
   replace: Span;
   detail?: string;
   documentation?: string;
+  /** Text the editor filters on, when it differs from the label. */
+  filterText?: string;
   /** Lower sorts first. */
   sortGroup: number;
 }
@@ -35,7 +38,8 @@ export function complete(set: ConfigurationSet, file: string, text: string, doc:
       const replace = context.kind === 'elementName' ? context.partial : { start: offset, end: offset };
       const open = context.kind === 'content' ? '<' : '';
       const elements = schema.childNames(parentKey).map((name) => elementEntry(set, name, parentKey, replace, open));
-      return parentKey === undefined ? [...elements, ...synchronizationJobSnippets(set, replace, open)] : elements;
+      const snippets = snippetEntries(schema, parentKey, replace, context.kind === 'elementName', doc.roots.length === 0);
+      return parentKey === undefined ? [...elements, ...snippets, ...synchronizationJobSnippets(set, replace, open)] : [...elements, ...snippets];
     }
     case 'attributeName': {
       const spec = schema.element(context.elementKey);

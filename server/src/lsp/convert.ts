@@ -63,6 +63,7 @@ const COMPLETION_KIND: Record<CompletionKind, CompletionItemKind> = {
   property: CompletionItemKind.Field,
   navigation: CompletionItemKind.Module,
   task: CompletionItemKind.Function,
+  snippet: CompletionItemKind.Snippet,
 };
 
 export function toCompletionItem(entry: CompletionEntry, lines: LineIndex): CompletionItem {
@@ -72,7 +73,7 @@ export function toCompletionItem(entry: CompletionEntry, lines: LineIndex): Comp
     detail: entry.detail,
     documentation: entry.documentation ? { kind: MarkupKind.Markdown, value: entry.documentation } : undefined,
     sortText: `${entry.sortGroup}_${entry.label}`,
-    filterText: entry.label,
+    filterText: entry.filterText ?? entry.label,
     insertTextFormat: entry.snippet ? InsertTextFormat.Snippet : InsertTextFormat.PlainText,
     textEdit: { range: lines.rangeOf(entry.replace), newText: entry.insertText },
   };

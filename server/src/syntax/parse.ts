@@ -30,6 +30,7 @@ export function parseXml(text: string): XmlDocument {
   const roots: XmlElement[] = [];
   const document = result.cst;
   for (const elementNode of childNodes(document, 'element')) {
+    if (isPhantom(elementNode)) continue;
     roots.push(convertElement(elementNode, undefined, text, syntaxErrors));
   }
   return { roots, syntaxErrors: dedupe(syntaxErrors) };
@@ -103,7 +104,12 @@ function buildAttribute(node: CstNode, text: string): XmlAttribute {
 
 function contentElements(node: CstNode): CstNode[] {
   const content = childNodes(node, 'content')[0];
-  return content ? childNodes(content, 'element') : [];
+  return content ? childNodes(content, 'element').filter((element) => !isPhantom(element)) : [];
+}
+
+/** Error recovery can produce an element with no token at all (e.g. for empty input); it has no place in the text. */
+function isPhantom(node: CstNode): boolean {
+  return tokenStart(firstToken(node, 'OPEN')) === undefined && tokenStart(firstToken(node, 'Name')) === undefined;
 }
 
 function childNodes(node: CstNode, key: string): CstNode[] {
