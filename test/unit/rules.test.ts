@@ -159,6 +159,12 @@ describe('rules', () => {
     assert.deepEqual(suggestions.sort(), ['AD', 'ADExport']);
   });
 
+  it('unresolved-reference: a name known both in XML and in the settings is suggested once', () => {
+    const r = check({ 'Conf/X.xml': conf(`  <Connector Identifier="HR" DisplayName_L1="HR" Agent="⟦Locl⟧" />`) }, 'unresolved-reference');
+    assert.deepEqual(r.actual, r.expected);
+    assert.deepEqual(r.all.find((d) => d.code === 'unresolved-reference')!.fix?.replacements, ['Local']);
+  });
+
   it('unresolved-reference: a task Connection found only in the agent settings resolves', () => {
     const r = check(
       { 'Conf/X.xml': conf(`  <ExportTask Identifier="Export" DisplayName_L1="E" Agent="Local" OpenIdClient="Job" Connection="ADExport" />`) },

@@ -18,7 +18,7 @@ export const unresolvedReference: SetRule = {
       if (ref.kinds.some((kind) => !schema.kind(kind))) continue; // a kind nothing can declare: cannot be checked
       const primary = ref.kinds[0];
       const label = schema.kind(primary)?.label ?? primary;
-      const candidates = ref.kinds.flatMap((kind) => index.candidateNames(kind));
+      const candidates = new Set(ref.kinds.flatMap((kind) => index.candidateNames(kind)));
       const replacements = suggest(ref.name, candidates);
       const where = describeWhere(ref.kinds, schema);
       const hint = replacements.length > 0 ? ` Did you mean '${replacements.join("' or '")}'?` : ` Declare it, or correct the name.`;
