@@ -9,6 +9,8 @@ const path = require('node:path');
 const { REPO, loadTools, requireBuild, startCodeServer, workbenchUrl, launchBrowser } = require('./code-server');
 
 const SHOT = path.resolve(process.env.SHOT || path.join(REPO, 'docs', 'images', 'problems-and-completion.png'));
+const HIGHLIGHT_SHOT = path.join(path.dirname(SHOT), 'highlighting.png');
+const HIGHLIGHT_FILE = 'Expressions.xml';
 const FILE = 'Jobs.xml';
 const VALUE_BEFORE = 'Connector="HR">'; // completion is asked for right after Connector="
 const started = Date.now();
@@ -72,6 +74,22 @@ async function main() {
     fs.mkdirSync(path.dirname(SHOT), { recursive: true });
     await page.screenshot({ path: SHOT });
     log(`wrote ${path.relative(REPO, SHOT)}`);
+
+    // Second picture: binding paths and C# expressions highlighted (grammar + semantic tokens).
+    ok = false;
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget input', T(10_000));
+    await page.keyboard.type(HIGHLIGHT_FILE);
+    await page.waitForSelector(`.quick-input-list .monaco-list-row >> text=${HIGHLIGHT_FILE}`, T(15_000));
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tab.active >> text=${HIGHLIGHT_FILE}`, T(20_000));
+    await page.keyboard.press('Control+J'); // hide the panel: the editor is the subject
+    await page.waitForTimeout(2000); // semantic tokens arrive after the first paint
+    const editor = await page.$('.editor-group-container');
+    await (editor ?? page).screenshot({ path: HIGHLIGHT_SHOT });
+    log(`wrote ${path.relative(REPO, HIGHLIGHT_SHOT)}`);
+    ok = true;
   } catch (error) {
     log(`FAILED: ${error.message.split('\n')[0]}`);
     if (browser) {
