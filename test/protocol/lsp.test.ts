@@ -147,6 +147,7 @@ describe('language server over stdio', () => {
     assert.ok(words.includes('HR_Person:class'), words.join(' '));
     assert.ok(words.includes('Manager:property'), words.join(' '));
     assert.ok(words.includes('HR_Export:function'), words.join(' '));
+    assert.ok(!words.some((w) => w.startsWith('Frobnicate')), 'an unknown element is not a token');
   });
 
   it('finds declarations with workspace symbols', async () => {

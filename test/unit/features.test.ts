@@ -5,6 +5,7 @@ import type { ConfigurationSet } from '../../server/src/engine/configurationSet'
 import { codeActions } from '../../server/src/features/codeActions';
 import { complete } from '../../server/src/features/completion';
 import { hover } from '../../server/src/features/hover';
+import { semanticTokens } from '../../server/src/features/semanticTokens';
 import { completeSettings } from '../../server/src/features/settingsCompletion';
 import { findDefinition, prepareRename, rename } from '../../server/src/features/navigation';
 import { parseXml } from '../../server/src/syntax/parse';
@@ -191,6 +192,22 @@ describe('context-aware snippets', () => {
       fs.writeFileSync(ws.path('Conf/New.xml'), conf(expanded));
       const result = ws.check();
       assert.deepEqual(result.diagnostics.filter((d) => d.file.endsWith('New.xml')).map((d) => `${d.code}: ${d.message}`), []);
+    } finally {
+      ws.cleanup();
+    }
+  });
+});
+
+describe('semantic tokens', () => {
+  it('mark names the checker reports as unresolved, at the same ranges', () => {
+    const ws = workspace({ 'Conf/A.xml': conf('  <Agent Identifier="Local" DisplayName_L1="L" />\n  <Connector Identifier="AD" DisplayName_L1="AD" Agent="Local" />\n  <Connection Identifier="C" DisplayName_L1="C" Connector="ADD" Package="Usercube.AD@0000001" />') });
+    try {
+      const set = ws.check().sets[0];
+      const file = ws.path('Conf/A.xml');
+      const text = fs.readFileSync(file, 'utf8');
+      const tokens = semanticTokens(set, file).map((t) => `${text.slice(t.span.start, t.span.end)}:${t.type}:${t.modifiers.join('+')}`);
+      assert.ok(tokens.includes('ADD:variable:unresolved'), tokens.join(' '));
+      assert.ok(tokens.includes('Local:variable:') && tokens.includes('AD:variable:declaration'), tokens.join(' '));
     } finally {
       ws.cleanup();
     }

@@ -4,7 +4,7 @@ import type { Span } from '../syntax/lineIndex';
 
 /** The legend the server announces; token types and modifiers are indexes into these lists. */
 export const TOKEN_TYPES = ['class', 'property', 'function', 'variable', 'namespace', 'enumMember'] as const;
-export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary'] as const;
+export const TOKEN_MODIFIERS = ['declaration', 'defaultLibrary', 'unresolved'] as const;
 
 export type TokenType = (typeof TOKEN_TYPES)[number];
 export type TokenModifier = (typeof TOKEN_MODIFIERS)[number];
@@ -29,8 +29,8 @@ function typeOf(kind: string): TokenType {
 
 /**
  * Identifiers inside attribute values, classified by what they name: declarations, references and each binding
- * segment (entity types, properties); built-ins carry `defaultLibrary`. Unresolved names get no token, so they stay
- * plain text next to their diagnostic.
+ * segment (entity types, properties); built-ins carry `defaultLibrary`. Names the checker reports as unresolved get
+ * the `unresolved` modifier, at exactly the diagnostics' ranges, so highlighting and Problems always agree.
  */
 export function semanticTokens(set: ConfigurationSet, file: string): SemanticToken[] {
   const model = set.index.model(file);
@@ -46,6 +46,11 @@ export function semanticTokens(set: ConfigurationSet, file: string): SemanticTok
     if (!use.exactOffsets) continue;
     for (const step of resolveBinding(use, set.index)?.steps ?? []) {
       tokens.push({ span: step.span, type: typeOf(step.kind), modifiers: step.decls.length === 0 ? ['defaultLibrary'] : [] });
+    }
+  }
+  for (const diagnostic of set.diagnose(file)) {
+    if (diagnostic.code === 'unresolved-reference' || diagnostic.code === 'unresolved-binding') {
+      tokens.push({ span: diagnostic.span, type: 'variable', modifiers: ['unresolved'] });
     }
   }
   return tokens.filter((t) => t.span.end > t.span.start).sort((a, b) => a.span.start - b.span.start);
