@@ -2,31 +2,39 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applySeverityOverrides, type Diagnostic, type SeverityOverride } from '../checks/diagnostic';
 import { ENGINE_CODES, FILE_RULES, SET_RULES, SETTINGS_RULES } from '../checks/registry';
-import { runRule, type GeneratedNames } from '../checks/rule';
+import { runRule, type GeneratedNames, type SetRuleInput } from '../checks/rule';
+import { forEachKinds, modelChange, type ModelChange } from '../index/changes';
+import { KeyCollector, KeySpace, ReverseIndex } from '../index/dependencies';
+import { decodeModel, detachModel, encodeModel, type EncodedModel } from '../index/compact';
 import { buildFileModel, type FileModel } from '../index/fileModel';
-import { crossFileSignature } from '../index/signature';
 import { SetIndex } from '../index/setIndex';
 import type { Schema } from '../schema/schema';
 import { LineIndex } from '../syntax/lineIndex';
 import type { XmlDocument } from '../syntax/model';
-import { parseXml } from '../syntax/parse';
+import { parseDocument } from '../syntax/scan';
 import { decodeBytes, looksBinary } from '../syntax/text';
 import { parseAppSettings, type AppSettingsModel, type SettingsKindLocation } from '../workspace/appsettings';
 import type { SetLayout } from '../workspace/discovery';
+import { analyseInParallel, analyseInParallelSync, workerCount, type FileJob } from './parallel';
 import { looksLikeConfiguration } from './sniff';
 
 export const DEFAULT_MAX_FILE_SIZE = 50 * 1024 * 1024;
 
+/** Closed files whose tree was rebuilt on demand (hover, outline of a closed file) keep it while among the last few. */
+const HYDRATED_KEPT = 8;
+
 export interface SourceFile {
   path: string;
   lines: LineIndex;
-  doc: XmlDocument;
+  /**
+   * The file's tree. Held for files updated from an editor buffer; for files read from disk (closed files) only the
+   * model is kept and the tree is rebuilt from the disk on demand.
+   */
+  readonly doc: XmlDocument;
   model: FileModel;
   isModule: boolean;
   /** Diagnostics that depend on this file alone (cached until its text changes). */
   local: Diagnostic[];
-  /** What other files depend on (see crossFileSignature). */
-  signature: string;
 }
 
 export interface SettingsFile {
@@ -42,15 +50,78 @@ export interface SetOptions {
   maxFileSizeBytes?: number;
 }
 
+/** A file analysed away from its set (in a worker, or read from the index cache), ready to be installed. */
+export interface AnalysedFile {
+  path: string;
+  isModule: boolean;
+  /** The model without its tree, in compact form (see index/compact.ts). */
+  encoded: EncodedModel;
+  local: Diagnostic[];
+  /** Line starts of the text (see LineIndex.fromStarts) and its length in UTF-16 units. */
+  lineStarts: Uint32Array;
+  textLength: number;
+  /** Size and modification time when read, to tell whether the disk still holds what was analysed. */
+  stamp?: FileStamp;
+}
+
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+/** The outcome of an update: the file, and every file whose diagnostics may have changed (the file first). */
+export type UpdateResult = SourceFile & { crossFileChanged: boolean; affected: string[] };
+
+class Source implements SourceFile {
+  tree: XmlDocument | undefined;
+  /** The model as a closed file would hold it, for comparisons (see comparable()). */
+  compactView: FileModel | undefined;
+
+  constructor(
+    private readonly owner: ConfigurationSet,
+    readonly path: string,
+    public lines: LineIndex,
+    tree: XmlDocument | undefined,
+    public model: FileModel,
+    public isModule: boolean,
+    public local: Diagnostic[],
+    readonly id: number,
+    public stamp: FileStamp | undefined,
+    /** Updated from an editor buffer: the tree is authoritative and kept. */
+    public fromBuffer: boolean,
+    /** The compact form the model was decoded from (closed files). */
+    public encoded: EncodedModel | undefined,
+  ) {
+    this.tree = tree;
+  }
+
+  get doc(): XmlDocument {
+    return this.tree ?? this.owner.rebuildTree(this);
+  }
+}
+
+const EMPTY_DOCUMENT: XmlDocument = { roots: [], syntaxErrors: [] };
+
 /**
  * One configuration set: its files, modules and agent settings, the index over them, and diagnosis.
- * Files are updated one at a time; only the changed file is reparsed.
+ *
+ * Files are updated one at a time; only the changed file is reparsed. Diagnoses are cached per file, with what each
+ * read from the index (see `index/dependencies.ts`): an update re-diagnoses the changed file and the files that read
+ * something the update changed, and nothing else. The result is always what a fresh load of the same texts gives.
  */
 export class ConfigurationSet {
   readonly index: SetIndex;
-  private readonly files = new Map<string, SourceFile>();
+  private readonly files = new Map<string, Source>();
   private settings: SettingsFile | undefined;
   private readonly extraSettings = new Map<string, SettingsFile>();
+  private readonly ids = new Map<string, number>();
+  private readonly paths: string[] = [];
+  private readonly keys = new KeySpace();
+  private readonly readers = new ReverseIndex();
+  private readonly diagnoses = new Map<string, Diagnostic[]>();
+  private readonly hydrated: Source[] = [];
+  private readonly expandedKinds: ReadonlySet<string>;
+  private order = new Map<string, number>();
 
   constructor(
     readonly layout: SetLayout,
@@ -58,73 +129,145 @@ export class ConfigurationSet {
     private readonly options: SetOptions = {},
   ) {
     this.index = new SetIndex(schema);
+    this.expandedKinds = forEachKinds(schema);
+    this.setCanonicalOrder([...layout.moduleFiles, ...layout.files]);
   }
 
   get root(): string {
     return this.layout.root;
   }
 
-  /** Reads every file of the layout from disk. */
-  loadFromDisk(): void {
-    for (const file of this.layout.moduleFiles) this.loadFile(file, true);
-    for (const file of this.layout.files) this.loadFile(file, false);
+  /**
+   * Reads every file of the layout from disk: on worker threads when the set is large enough (or `workers` says how
+   * many; 0 for none), else one after the other. Blocks until done.
+   */
+  loadFromDisk(workers?: number): void {
+    const { jobs, sizes, total } = this.diskJobs();
+    const count = workerCount(total, workers);
+    const maxBytes = this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE;
+    if (count === 0 || !analyseInParallelSync(jobs, sizes, maxBytes, count, (result) => this.installAnalysed(result))) {
+      for (const job of jobs) this.loadFile(job.path, job.isModule);
+    }
+    this.loadSettingsFromDisk();
+  }
+
+  /**
+   * Reads files from disk without blocking (the language server): `skip` leaves out files the caller provides
+   * otherwise (open editor buffers). `progress` counts files; `isCancelled` stops early (then resolves to false).
+   */
+  async loadFromDiskAsync(options: { workers?: number; skip?: (file: string) => boolean; progress?: () => void; isCancelled?: () => boolean } = {}): Promise<boolean> {
+    const { jobs, sizes, total } = this.diskJobs(options.skip);
+    const isCancelled = options.isCancelled ?? (() => false);
+    const count = workerCount(total, options.workers);
+    const maxBytes = this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE;
+    const install = (result: AnalysedFile) => {
+      this.installAnalysed(result);
+      options.progress?.();
+    };
+    if (count > 0) {
+      let failed = false;
+      const done = await analyseInParallel(jobs, sizes, maxBytes, count, install, isCancelled).catch(() => {
+        failed = true; // a worker could not start or crashed: read the rest here
+        return false;
+      });
+      if (done) return true;
+      if (!failed || isCancelled()) return false;
+    }
+    for (let i = 0; i < jobs.length; i++) {
+      if (this.files.has(jobs[i].path) && this.files.get(jobs[i].path)!.stamp) continue;
+      install(analyseFromDisk(jobs[i].path, jobs[i].isModule, this.schema, maxBytes));
+      if (i % 20 === 19) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (isCancelled()) return false;
+      }
+    }
+    return true;
+  }
+
+  private diskJobs(skip?: (file: string) => boolean): { jobs: FileJob[]; sizes: number[]; total: number } {
+    const jobs: FileJob[] = [];
+    for (const file of this.layout.moduleFiles) if (!skip?.(file)) jobs.push({ path: file, isModule: true });
+    for (const file of this.layout.files) if (!skip?.(file)) jobs.push({ path: file, isModule: false });
+    let total = 0;
+    const sizes = jobs.map((job) => {
+      let size = 0;
+      try {
+        size = fs.statSync(job.path).size;
+      } catch {
+        size = 0;
+      }
+      total += size;
+      return size;
+    });
+    return { jobs, sizes, total };
+  }
+
+  /** Reads the agent settings files of the layout. */
+  loadSettingsFromDisk(): void {
     if (this.layout.appsettings) this.loadSettingsFile(this.layout.appsettings, false);
     for (const extra of this.layout.extraAppsettings) this.loadSettingsFile(extra, true);
   }
 
-  loadFile(file: string, isModule = this.isModuleFile(file)): void {
-    const read = readText(file, this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE);
-    if (read.text === undefined) {
-      this.setFailed(file, isModule, read.problem!);
-      return;
-    }
-    this.updateFile(file, read.text, isModule, read.notes);
+  /** Reads a file from disk (a closed file: its tree is not kept). Returns the files to re-diagnose. */
+  loadFile(file: string, isModule = this.isModuleFile(file)): string[] {
+    return this.installAnalysed(analyseFromDisk(file, isModule, this.schema, this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE));
   }
 
   /**
-   * Replaces a file's text (from disk or an editor buffer). `crossFileChanged` tells whether other files of the set
-   * may have to be re-checked.
+   * Replaces a file's text from an editor buffer (its tree is kept). `affected` lists the files whose diagnostics may
+   * have changed: the file itself and the files that depend on what changed in it.
    */
-  updateFile(file: string, text: string, isModule = this.isModuleFile(file), notes: Diagnostic[] = []): SourceFile & { crossFileChanged: boolean } {
-    const doc = looksBinary(text) ? { roots: [], syntaxErrors: [] } : parseXml(text);
-    const model = buildFileModel(file, doc, this.schema);
-    const lines = new LineIndex(text);
-    const local = [...notes];
-    if (model.isConfiguration && !isModule) for (const rule of FILE_RULES) local.push(...runRule(rule, { doc, schema: this.schema }, file));
-    const signature = crossFileSignature(model);
+  updateFile(file: string, text: string, isModule = this.isModuleFile(file), notes: Diagnostic[] = []): UpdateResult {
+    const { model, doc, local, lines } = analyseTree(file, text, isModule, this.schema, notes);
+    const { source, affected } = this.install({ path: file, isModule, model, local, lines, tree: doc });
+    return Object.assign(source, { crossFileChanged: affected.length > 1, affected });
+  }
+
+  /** Installs a file analysed elsewhere (a worker, the index cache) or read from disk: a closed file. */
+  installAnalysed(analysed: AnalysedFile): string[] {
+    const model = decodeModel(analysed.encoded, this.schema);
+    const lines = LineIndex.fromStarts(analysed.lineStarts, analysed.textLength);
+    return this.install({ path: analysed.path, isModule: analysed.isModule, model, local: analysed.local, lines, encoded: analysed.encoded, stamp: analysed.stamp }).affected;
+  }
+
+  /** Removes a file; returns the files whose diagnostics may have changed. */
+  removeFile(file: string): string[] {
+    if (this.settings?.path === file || this.extraSettings.has(file)) {
+      this.extraSettings.delete(file);
+      if (this.settings?.path === file) this.settings = undefined;
+      return [file, ...this.refreshSettingsIndex()];
+    }
     const previous = this.files.get(file);
-    const source: SourceFile = { path: file, lines, doc, model, isModule, local, signature };
-    this.files.set(file, source);
-    this.index.setFile(model, isModule);
-    return { ...source, crossFileChanged: previous?.signature !== signature };
-  }
-
-  removeFile(file: string): void {
+    if (!previous) return [];
+    const change = modelChange(file, this.comparable(previous), undefined, this.schema, this.expandedKinds);
     this.files.delete(file);
-    this.index.removeFile(file);
-    this.extraSettings.delete(file);
-    if (this.settings?.path === file) this.settings = undefined;
-    this.refreshSettingsIndex();
+    this.forgetHydrated(previous);
+    this.index.removeFile(file, change.derived);
+    const affected = this.invalidate(change, previous.id);
+    this.readers.clear(previous.id);
+    this.diagnoses.delete(file);
+    return affected.filter((f) => f !== file);
   }
 
-  loadSettingsFile(file: string, extra: boolean): void {
+  loadSettingsFile(file: string, extra: boolean): string[] {
     const read = readText(file, this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE);
     if (read.text === undefined) {
       const failed: SettingsFile = { path: file, lines: new LineIndex(''), model: { file, entries: [], problems: [], root: undefined }, local: [read.problem!] };
       if (extra) this.extraSettings.set(file, failed);
       else this.settings = failed;
-      this.refreshSettingsIndex();
-      return;
+      return [file, ...this.refreshSettingsIndex()];
     }
-    this.updateSettings(file, read.text, extra);
+    return this.updateSettings(file, read.text, extra);
   }
 
-  updateSettings(file: string, text: string, extra = this.extraSettings.has(file)): void {
+  /** Replaces the agent settings text; returns the files whose diagnostics may have changed. */
+  updateSettings(file: string, text: string, extra = this.extraSettings.has(file)): string[] {
     const model = parseAppSettings(file, text, settingsKinds(this.schema));
     const settings: SettingsFile = { path: file, lines: new LineIndex(text), model, local: [] };
     if (extra) this.extraSettings.set(file, settings);
     else this.settings = settings;
-    this.refreshSettingsIndex();
+    this.idOf(file);
+    return [file, ...this.refreshSettingsIndex().filter((f) => f !== file)];
   }
 
   settingsFile(): SettingsFile | undefined {
@@ -140,6 +283,11 @@ export class ConfigurationSet {
     return [...this.files.values()].filter((f) => !f.isModule && (f.model.isConfiguration || f.local.length > 0));
   }
 
+  /** Every file of the set with its model (modules included), in the set's order. */
+  allFiles(): SourceFile[] {
+    return [...this.files.values()];
+  }
+
   hasFile(file: string): boolean {
     return this.files.has(file) || this.settings?.path === file || this.extraSettings.has(file);
   }
@@ -149,30 +297,34 @@ export class ConfigurationSet {
     return this.files.get(file)?.lines ?? this.extraSettings.get(file)?.lines;
   }
 
-  /** Diagnostics of one file (a configuration file or the settings file), severity overrides applied. */
+  /** Diagnostics of one file (a configuration file or the settings file), severity overrides applied. Cached. */
   diagnose(file: string): Diagnostic[] {
-    const overrides = this.options.severities ?? {};
-    if (this.settings?.path === file || this.extraSettings.has(file)) {
-      const settings = this.settings?.path === file ? this.settings : this.extraSettings.get(file)!;
-      const found = [...settings.local];
-      for (const rule of SETTINGS_RULES) found.push(...runRule(rule, { settings: settings.model, index: this.index, schema: this.schema }, file));
-      return sortDiagnostics(applySeverityOverrides(found, overrides));
-    }
+    const cached = this.diagnoses.get(file);
+    if (cached) return cached;
+    const isSettings = this.settings?.path === file || this.extraSettings.has(file);
     const source = this.files.get(file);
-    if (!source || source.isModule) return [];
-    const found = [...source.local];
-    if (source.model.isConfiguration) {
-      const input = { model: source.model, index: this.index, schema: this.schema, settings: this.settings?.model, generated: this.generated() };
-      for (const rule of SET_RULES) found.push(...runRule(rule, input, file));
+    if (!isSettings && (!source || source.isModule)) return [];
+    const collector = new KeyCollector(this.keys);
+    const previous = this.index.track(collector);
+    let found: Diagnostic[];
+    try {
+      found = isSettings ? this.runSettingsRules(file) : this.runSetRules(source!, collector);
+    } finally {
+      this.index.track(previous);
     }
-    return sortDiagnostics(applySeverityOverrides(found, overrides));
+    const result = sortDiagnostics(applySeverityOverrides(found, this.options.severities ?? {}));
+    // Diagnostics that show another file's positions depend on them.
+    for (const diagnostic of result) for (const related of diagnostic.related ?? []) if (related.file !== file) collector.read('POS', related.file);
+    this.readers.set(this.idOf(file), collector.keys);
+    this.diagnoses.set(file, result);
+    return result;
   }
 
   diagnoseAll(): Diagnostic[] {
     const result: Diagnostic[] = [];
-    for (const source of this.configurationFiles()) result.push(...this.diagnose(source.path));
-    if (this.settings) result.push(...this.diagnose(this.settings.path));
-    for (const extra of this.extraSettings.keys()) result.push(...this.diagnose(extra));
+    for (const source of this.configurationFiles()) append(result, this.diagnose(source.path));
+    if (this.settings) append(result, this.diagnose(this.settings.path));
+    for (const extra of this.extraSettings.keys()) append(result, this.diagnose(extra));
     return result;
   }
 
@@ -184,18 +336,218 @@ export class ConfigurationSet {
     return this.layout.modules.some((m) => !path.relative(m, file).startsWith('..'));
   }
 
-  private setFailed(file: string, isModule: boolean, problem: Diagnostic): void {
-    const empty: XmlDocument = { roots: [], syntaxErrors: [] };
-    const model = buildFileModel(file, empty, this.schema);
-    const source: SourceFile = { path: file, lines: new LineIndex(''), doc: empty, model, isModule, local: isModule ? [] : [problem], signature: '' };
-    this.files.set(file, source);
-    this.index.setFile(model, isModule);
+  /** What the file on disk was when it was analysed (undefined for editor buffers). */
+  stampOf(file: string): FileStamp | undefined {
+    return this.files.get(file)?.stamp;
   }
 
-  private refreshSettingsIndex(): void {
+  /** The analysed form of every file read from disk, for the index cache. */
+  analysedFiles(): AnalysedFile[] {
+    const result: AnalysedFile[] = [];
+    for (const source of this.files.values()) {
+      if (source.fromBuffer || !source.stamp) continue;
+      result.push({
+        path: source.path,
+        isModule: source.isModule,
+        encoded: source.encoded ?? encodeModel(source.model),
+        local: source.local,
+        lineStarts: source.lines.starts(),
+        textLength: source.lines.length,
+        stamp: source.stamp,
+      });
+    }
+    return result;
+  }
+
+  /** @internal Rebuilds the tree of a closed file from the disk (see SourceFile.doc). */
+  rebuildTree(source: Source): XmlDocument {
+    let stamp: FileStamp | undefined;
+    let text: string | undefined;
+    try {
+      stamp = stampOf(fs.statSync(source.path));
+      const read = readText(source.path, this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE);
+      text = read.text;
+    } catch {
+      text = undefined;
+    }
+    if (text === undefined) return EMPTY_DOCUMENT;
+    const doc = looksBinary(text) ? EMPTY_DOCUMENT : parseDocument(text);
+    const model = buildFileModel(source.path, doc, this.schema);
+    // Only when the disk still holds what was analysed is the tree the model's own: then the model takes the tree's
+    // elements (features match declarations to elements), and the index keeps everything it derived.
+    if (doc !== EMPTY_DOCUMENT && source.stamp && stamp && stamp.size === source.stamp.size && stamp.mtimeMs === source.stamp.mtimeMs) {
+      source.tree = doc;
+      source.model = model;
+      this.index.replaceEquivalent(model);
+      this.hydrated.push(source);
+      if (this.hydrated.length > HYDRATED_KEPT) this.release(this.hydrated.shift()!);
+    }
+    return doc;
+  }
+
+  private release(source: Source): void {
+    if (source.fromBuffer || !this.files.has(source.path) || this.files.get(source.path) !== source) return;
+    source.model = source.encoded ? decodeModel(source.encoded, this.schema) : detachModel(source.model, this.schema);
+    source.tree = undefined;
+    this.index.replaceEquivalent(source.model);
+  }
+
+  private forgetHydrated(source: Source): void {
+    const at = this.hydrated.indexOf(source);
+    if (at >= 0) this.hydrated.splice(at, 1);
+  }
+
+  private install(input: { path: string; isModule: boolean; model: FileModel; local: Diagnostic[]; lines: LineIndex; tree?: XmlDocument; encoded?: EncodedModel; stamp?: FileStamp }): { source: Source; affected: string[] } {
+    const file = input.path;
+    const previous = this.files.get(file);
+    if (!this.order.has(file)) this.addToOrder(file, input.isModule);
+    const id = this.idOf(file);
+    const source = new Source(this, file, input.lines, input.tree, input.model, input.isModule, input.local, id, input.stamp, input.tree !== undefined, input.encoded);
+    if (previous) this.forgetHydrated(previous);
+    this.files.set(file, source);
+    // A first load of a set that nothing has read yet needs no comparison.
+    const compare = previous !== undefined || this.readers.has(id) || this.diagnoses.size > 0;
+    const change = compare ? modelChange(file, previous && this.comparable(previous), this.comparable(source), this.schema, this.expandedKinds) : undefined;
+    this.index.setFile(input.model, input.isModule, change?.derived);
+    const affected = change ? this.invalidate(change, id) : [file];
+    this.diagnoses.delete(file);
+    return { source, affected };
+  }
+
+  /**
+   * A file's model in the form a closed file holds it: what other files can see of it is compared in that form, so
+   * that opening or closing a file (tree kept or not) is not taken for a change.
+   */
+  private comparable(source: Source): FileModel {
+    if (source.encoded && !source.tree) return source.model;
+    return (source.compactView ??= source.encoded ? decodeModel(source.encoded, this.schema) : detachModel(source.model, this.schema));
+  }
+
+  /** Drops the cached diagnoses a change may have made stale; returns their files, the changed file first. */
+  private invalidate(change: ModelChange, changedId: number): string[] {
+    const ids: number[] = [];
+    for (const [tag, a, b] of change.keys) {
+      const id = this.keys.find(tag, a, b);
+      if (id !== undefined) ids.push(id);
+    }
+    const files = new Set<number>([changedId]);
+    this.readers.collect(ids, files);
+    const affected: string[] = [];
+    for (const fileId of files) {
+      const file = this.paths[fileId];
+      this.diagnoses.delete(file);
+      if (this.isDiagnosed(file) || fileId === changedId) affected.push(file);
+    }
+    return affected;
+  }
+
+  private isDiagnosed(file: string): boolean {
+    if (this.settings?.path === file || this.extraSettings.has(file)) return true;
+    const source = this.files.get(file);
+    return !!source && !source.isModule;
+  }
+
+  private runSetRules(source: Source, collector: KeyCollector): Diagnostic[] {
+    const found = [...source.local];
+    if (!source.model.isConfiguration) return found;
+    const index = this.index;
+    const settings = this.settings?.model;
+    const input: SetRuleInput = {
+      model: source.model,
+      index,
+      schema: this.schema,
+      get settings() {
+        collector.read('SET');
+        return settings;
+      },
+      get generated() {
+        return index.generated();
+      },
+    };
+    for (const rule of SET_RULES) append(found, runRule(rule, input, source.path));
+    return found;
+  }
+
+  private runSettingsRules(file: string): Diagnostic[] {
+    const settings = this.settings?.path === file ? this.settings : this.extraSettings.get(file)!;
+    const found = [...settings.local];
+    for (const rule of SETTINGS_RULES) append(found, runRule(rule, { settings: settings.model, index: this.index, schema: this.schema }, file));
+    return found;
+  }
+
+  private idOf(file: string): number {
+    let id = this.ids.get(file);
+    if (id === undefined) {
+      id = this.paths.length;
+      this.ids.set(file, id);
+      this.paths.push(file);
+    }
+    return id;
+  }
+
+  private setCanonicalOrder(files: readonly string[]): void {
+    this.order = new Map(files.map((file, i) => [file, i]));
+    this.index.setOrder((file) => this.order.get(file) ?? Number.MAX_SAFE_INTEGER);
+  }
+
+  /** A file that was not in the layout: placed where a fresh discovery would list it (modules first, then by path). */
+  private addToOrder(file: string, isModule: boolean): void {
+    const ordered = [...this.order.keys()];
+    const modules = ordered.filter((f) => this.files.get(f)?.isModule ?? this.layout.moduleFiles.includes(f));
+    const others = ordered.filter((f) => !modules.includes(f));
+    if (isModule) modules.push(file);
+    else {
+      others.push(file);
+      others.sort();
+    }
+    this.setCanonicalOrder([...modules, ...others]);
+  }
+
+  /** The settings changed: every file that read them must be re-diagnosed. Returns those files. */
+  private refreshSettingsIndex(): string[] {
     const entries = [this.settings, ...this.extraSettings.values()].flatMap((s) => s?.model.entries ?? []);
     this.index.setSettings(entries);
+    const change: ModelChange = { keys: [['SET'], ['ANY']], derived: { navigation: false, memberships: false, generated: false, dependencies: false } };
+    const files = new Set<number>();
+    const id = this.keys.find('SET');
+    if (id !== undefined) this.readers.collect([id], files);
+    const any = this.keys.find('ANY');
+    if (any !== undefined) this.readers.collect([any], files);
+    void change;
+    const affected: string[] = [];
+    for (const fileId of files) {
+      const file = this.paths[fileId];
+      this.diagnoses.delete(file);
+      if (this.isDiagnosed(file)) affected.push(file);
+    }
+    // The settings files themselves are diagnosed against the new settings too.
+    for (const settings of [this.settings, ...this.extraSettings.values()]) {
+      if (!settings) continue;
+      this.diagnoses.delete(settings.path);
+      if (!affected.includes(settings.path)) affected.push(settings.path);
+    }
+    return affected;
   }
+}
+
+/** Reads and analyses a file as a closed file (the tree is not kept). Never throws: failures become diagnostics. */
+export function analyseFromDisk(file: string, isModule: boolean, schema: Schema, maxBytes: number): AnalysedFile {
+  const read = readText(file, maxBytes);
+  if (read.text === undefined) {
+    const model = buildFileModel(file, EMPTY_DOCUMENT, schema);
+    return { path: file, isModule, encoded: encodeModel(model), local: isModule ? [] : [read.problem!], lineStarts: new Uint32Array([0]), textLength: 0, stamp: read.stamp };
+  }
+  const { model, local, lines } = analyseTree(file, read.text, isModule, schema, read.notes);
+  return { path: file, isModule, encoded: encodeModel(model), local, lineStarts: lines.starts(), textLength: lines.length, stamp: read.stamp };
+}
+
+/** Parses a text, builds its model (pointing into the tree) and runs the file rules. */
+export function analyseTree(file: string, text: string, isModule: boolean, schema: Schema, notes: Diagnostic[]): { model: FileModel; doc: XmlDocument; local: Diagnostic[]; lines: LineIndex } {
+  const doc = looksBinary(text) ? { roots: [], syntaxErrors: [] } : parseDocument(text);
+  const model = buildFileModel(file, doc, schema);
+  const local = [...notes];
+  if (model.isConfiguration && !isModule) for (const rule of FILE_RULES) append(local, runRule(rule, { doc, schema }, file));
+  return { model, doc, local, lines: new LineIndex(text) };
 }
 
 export function settingsKinds(schema: Schema): SettingsKindLocation[] {
@@ -208,17 +560,24 @@ interface ReadResult {
   text?: string;
   problem?: Diagnostic;
   notes: Diagnostic[];
+  stamp?: FileStamp;
+}
+
+function stampOf(stat: fs.Stats): FileStamp {
+  return { size: stat.size, mtimeMs: stat.mtimeMs };
 }
 
 /** Reads a file as an editor would show it. Failures become diagnostics, never exceptions. */
 export function readText(file: string, maxBytes: number): ReadResult {
   const at = { start: 0, end: 0 };
   try {
-    const size = fs.statSync(file).size;
+    const stat = fs.statSync(file);
+    const size = stat.size;
     if (size > maxBytes) {
       const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
       return {
         notes: [],
+        stamp: stampOf(stat),
         problem: { file, span: at, severity: 'information', code: ENGINE_CODES.fileTooLarge, message: `This file (${mb(size)}) is larger than the analysis limit (${mb(maxBytes)}) and was skipped. Raise "maxFileSizeKB" in usercube-conf.json to analyse it.` },
       };
     }
@@ -226,7 +585,7 @@ export function readText(file: string, maxBytes: number): ReadResult {
     const notes: Diagnostic[] = decoded.fallbackEncoding
       ? [{ file, span: at, severity: 'information', code: ENGINE_CODES.encoding, message: 'This file is not valid UTF-8; it was read as Windows-1252. Save it as UTF-8 so that accented characters are kept exactly.' }]
       : [];
-    return { text: decoded.text, notes };
+    return { text: decoded.text, notes, stamp: stampOf(stat) };
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     return {
@@ -241,10 +600,17 @@ export function isConfigurationOnDisk(file: string, schema: Schema): boolean {
   try {
     const fd = fs.openSync(file, 'r');
     try {
+      // Most files decide within their first 4 KB; the answer is the same as with the first 64 KB when it is yes.
+      const small = Buffer.alloc(4096);
+      const smallBytes = fs.readSync(fd, small, 0, small.length, 0);
+      const head = decodeBytes(small.subarray(0, smallBytes));
+      const complete = smallBytes < small.length;
+      const tagEnds = !head.fallbackEncoding && head.text.indexOf('>', head.text.indexOf(`<${schema.rootElement}`)) >= 0;
+      if ((complete || tagEnds) && looksLikeConfiguration(head.text, schema.namespace, schema.rootElement)) return true;
+      if (complete) return false;
       const buffer = Buffer.alloc(1 << 16);
       const bytes = fs.readSync(fd, buffer, 0, buffer.length, 0);
-      const { text } = decodeBytes(buffer.subarray(0, bytes));
-      return looksLikeConfiguration(text, schema.namespace, schema.rootElement);
+      return looksLikeConfiguration(decodeBytes(buffer.subarray(0, bytes)).text, schema.namespace, schema.rootElement);
     } finally {
       fs.closeSync(fd);
     }
@@ -255,4 +621,9 @@ export function isConfigurationOnDisk(file: string, schema: Schema): boolean {
 
 export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
   return diagnostics.sort((a, b) => a.file.localeCompare(b.file) || a.span.start - b.span.start || a.code.localeCompare(b.code) || a.message.localeCompare(b.message));
+}
+
+/** Appends in place. `target.push(...items)` passes every item on the stack and overflows it on huge lists. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

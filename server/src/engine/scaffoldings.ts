@@ -8,12 +8,14 @@ import { attributeValue, type XmlElement } from '../syntax/model';
  * Symbols that the set's scaffoldings generate, where the vendor documents their names
  * (jobs and tasks of the job scaffoldings, menu items, workflows, entity types of the templates…).
  */
-export function generatedNames(models: Iterable<FileModel>, schema: Schema): GeneratedNames {
+export function generatedNames(models: Iterable<FileModel>, schema: Schema, namesOf?: (kind: string) => Iterable<string>): GeneratedNames {
   const exact = new Map<string, Set<string>>();
   const patterns = new Map<string, RegExp[]>();
   const uncertain = new Set<string>();
   const allModels = [...models];
-  const declaredNames = (kind: string) => allModels.flatMap((m) => m.declarations.filter((d) => d.kind === kind).map((d) => d.name));
+  // The declared names of a kind (each once: a repeated name would only repeat the same generated names).
+  const declaredNames = (kind: string): string[] =>
+    namesOf ? [...namesOf(kind)] : [...new Set(allModels.flatMap((m) => m.declarations.filter((d) => d.kind === kind).map((d) => d.name)))];
 
   const addPattern = (kind: string, pattern: string) => {
     if (!pattern.includes('*')) {

@@ -15,6 +15,8 @@ export interface ManagerSettings {
   appsettingsPath?: string;
   severities?: Record<string, 'error' | 'warning' | 'information' | 'hint' | 'off'>;
   maxFileSizeBytes?: number;
+  /** Worker threads for the initial index (default: one per core for large sets, none for small ones; 0: none). */
+  workers?: number;
 }
 
 export interface IndexProgress {
@@ -65,15 +67,18 @@ export class WorkspaceManager {
         severities: { ...(this.settings.severities ?? {}), ...(config?.severities ?? {}) },
         maxFileSizeBytes: config?.maxFileSizeBytes ?? this.settings.maxFileSizeBytes,
       });
+      const completed = await set.loadFromDiskAsync({
+        workers: this.settings.workers,
+        skip: (file) => this.open.has(file),
+        progress: () => progress?.(++done, total),
+        isCancelled,
+      });
+      if (!completed || isCancelled()) return false;
       for (const file of [...layout.moduleFiles, ...layout.files]) {
         const text = this.open.get(file);
-        if (text !== undefined) set.updateFile(file, text);
-        else set.loadFile(file);
+        if (text === undefined) continue;
+        set.updateFile(file, text);
         progress?.(++done, total);
-        if (done % 20 === 0) {
-          await new Promise((resolve) => setImmediate(resolve));
-          if (isCancelled()) return false;
-        }
       }
       if (layout.appsettings) this.loadSettings(set, layout.appsettings, false);
       for (const extra of layout.extraAppsettings) this.loadSettings(set, extra, true);
@@ -142,10 +147,9 @@ export class WorkspaceManager {
     if (path.basename(file) === 'usercube-conf.json') return this.reindexAll();
     const set = this.setOf(file);
     if (set) {
-      if (isSettingsName(file)) this.loadSettings(set, file, set.settingsFile()?.path !== file);
-      else if (!fs.existsSync(file)) return this.fileDeleted(file);
-      else set.loadFile(file);
-      return this.affectedFiles(set);
+      if (isSettingsName(file)) return this.loadSettings(set, file, set.settingsFile()?.path !== file);
+      if (!fs.existsSync(file)) return this.fileDeleted(file);
+      return set.loadFile(file);
     }
     if (isSettingsName(file) || (/\.xml$/i.test(file) && this.folders.some((f) => isInside(file, f)) && isConfigurationOnDisk(file, this.schema))) {
       return this.reindexAll(); // a new configuration file or settings file may change set boundaries
@@ -156,8 +160,7 @@ export class WorkspaceManager {
   fileDeleted(file: string): string[] {
     const set = this.setOf(file);
     if (!set) return [];
-    set.removeFile(file);
-    return [file, ...this.affectedFiles(set)];
+    return [file, ...set.removeFile(file)];
   }
 
   diagnose(file: string): Diagnostic[] {
@@ -172,17 +175,13 @@ export class WorkspaceManager {
   private applyText(file: string, text: string): string[] {
     const set = this.setOf(file);
     if (set) {
-      if (set.settingsFile()?.path === file || isSettingsName(file)) set.updateSettings(file, text);
-      else if (!set.updateFile(file, text).crossFileChanged) return [file];
-      return [file, ...this.affectedFiles(set).filter((f) => f !== file)];
+      if (set.settingsFile()?.path === file || isSettingsName(file)) return set.updateSettings(file, text);
+      return set.updateFile(file, text).affected;
     }
     // A buffer not yet known: it becomes part of the set of its folder if it is a configuration file.
     if (/\.xml$/i.test(file) && looksLikeConfiguration(text, this.schema.namespace, this.schema.rootElement)) {
       const owner = this.sets.filter((s) => isInside(file, s.root)).sort((a, b) => b.root.length - a.root.length)[0];
-      if (owner) {
-        owner.updateFile(file, text, false);
-        return [file, ...this.affectedFiles(owner).filter((f) => f !== file)];
-      }
+      if (owner) return owner.updateFile(file, text, false).affected;
       // Opened from outside the workspace folders: analyse the configuration set around it.
       if (!this.folders.some((folder) => isInside(file, folder))) this.folders.push(widenToEnclosingConf(path.dirname(file)));
       return this.reindexAll();
@@ -196,20 +195,17 @@ export class WorkspaceManager {
     return [];
   }
 
-  /**
-   * Files to re-diagnose after a change in a set. Cross-file rules are cheap map lookups per reference,
-   * so the whole set is re-checked; per-file parse results are cached and only the changed file is reparsed.
-   */
+  /** Every diagnosed file of a set: its configuration files and agent settings. */
   private affectedFiles(set: ConfigurationSet): string[] {
     const files = set.configurationFiles().map((f) => f.path);
     const settings = set.settingsFile();
     return settings ? [...files, settings.path] : files;
   }
 
-  private loadSettings(set: ConfigurationSet, file: string, extra: boolean): void {
+  private loadSettings(set: ConfigurationSet, file: string, extra: boolean): string[] {
     const text = this.open.get(file);
-    if (text !== undefined) set.updateSettings(file, text, extra);
-    else set.loadSettingsFile(file, extra);
+    if (text !== undefined) return set.updateSettings(file, text, extra);
+    return set.loadSettingsFile(file, extra);
   }
 
   private workspaceConfig(folder: string): WorkspaceConfig | undefined {

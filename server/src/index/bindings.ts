@@ -208,6 +208,7 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
   const lower = name.toLowerCase();
   const scored: { candidate: string; score: number }[] = [];
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
+  const counts = characterCounts(lower);
   for (const candidate of candidates) {
     if (candidate === name) continue;
     if (candidate.toLowerCase() === lower) {
@@ -215,6 +216,7 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
       continue;
     }
     if (Math.abs(candidate.length - name.length) > limit) continue;
+    if (bagDistance(counts, candidate) > limit) continue; // a lower bound of the edit distance: cheap to rule out most names
     const distance = editDistance(lower, candidate.toLowerCase(), limit);
     if (distance <= limit) scored.push({ candidate, score: distance });
   }
@@ -222,6 +224,40 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
     .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
     .slice(0, max)
     .map((s) => s.candidate);
+}
+
+/** Occurrences of each character of an ASCII string (undefined when it has other characters). */
+function characterCounts(text: string): Int32Array | undefined {
+  const counts = new Int32Array(128);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128) return undefined;
+    counts[code]++;
+  }
+  return counts;
+}
+
+const scratch = new Int32Array(128);
+
+/**
+ * max(characters of a missing from b, characters of b missing from a), ignoring ASCII case: never more than the edit
+ * distance (with transpositions) of the lowercased names, so a candidate above the limit can be skipped. 0 when it
+ * cannot tell (non-ASCII).
+ */
+function bagDistance(counts: Int32Array | undefined, candidate: string): number {
+  if (!counts) return 0;
+  scratch.set(counts);
+  let extra = 0;
+  for (let i = 0; i < candidate.length; i++) {
+    let code = candidate.charCodeAt(i);
+    if (code >= 128) return 0;
+    if (code >= 65 && code <= 90) code += 32; // as lowercase
+    if (scratch[code] > 0) scratch[code]--;
+    else extra++;
+  }
+  let missing = 0;
+  for (let i = 0; i < 128; i++) missing += scratch[i];
+  return Math.max(extra, missing);
 }
 
 /** Levenshtein distance with transpositions, giving up above `limit`. */

@@ -271,3 +271,4 @@ function collectTaskStructure(
     });
   }
 }
+

@@ -20,8 +20,16 @@ export interface Span {
  * Only line starts are kept, so an index can outlive the text it was built from.
  */
 export class LineIndex {
-  private readonly starts: Uint32Array;
+  private readonly lineStarts: Uint32Array;
   readonly length: number;
+
+  /** An index from line starts computed elsewhere (a worker, the index cache). */
+  static fromStarts(starts: Uint32Array, length: number): LineIndex {
+    const index = Object.create(LineIndex.prototype) as { lineStarts: Uint32Array; length: number };
+    index.lineStarts = starts;
+    index.length = length;
+    return index as unknown as LineIndex;
+  }
 
   constructor(text: string) {
     const starts: number[] = [0];
@@ -34,31 +42,37 @@ export class LineIndex {
         starts.push(i + 1);
       }
     }
-    this.starts = Uint32Array.from(starts);
+    this.lineStarts = Uint32Array.from(starts);
     this.length = text.length;
   }
 
+  /** The offsets at which lines start (shared, not copied). */
+  starts(): Uint32Array {
+    return this.lineStarts;
+  }
+
   get lineCount(): number {
-    return this.starts.length;
+    return this.lineStarts.length;
   }
 
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.length));
     let low = 0;
-    let high = this.starts.length - 1;
+    let high = this.lineStarts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.starts[mid] <= clamped) low = mid;
+      if (this.lineStarts[mid] <= clamped) low = mid;
       else high = mid - 1;
     }
-    return { line: low, character: clamped - this.starts[low] };
+    return { line: low, character: clamped - this.lineStarts[low] };
   }
 
   offsetAt(position: Position): number {
     if (position.line < 0) return 0;
-    if (position.line >= this.starts.length) return this.length;
-    const lineStart = this.starts[position.line];
-    const nextStart = position.line + 1 < this.starts.length ? this.starts[position.line + 1] : this.length;
+    const starts = this.lineStarts;
+    if (position.line >= starts.length) return this.length;
+    const lineStart = starts[position.line];
+    const nextStart = position.line + 1 < starts.length ? starts[position.line + 1] : this.length;
     return Math.max(lineStart, Math.min(lineStart + position.character, nextStart));
   }
 

@@ -51,13 +51,24 @@ export function attributeValue(element: XmlElement, name: string): string | unde
   return attribute(element, name)?.value;
 }
 
-export function* walk(elements: readonly XmlElement[]): Generator<XmlElement> {
+const walks = new WeakMap<readonly XmlElement[], XmlElement[]>();
+
+/**
+ * The elements and all their descendants, in document order. Trees are not changed once built, so the order is
+ * computed once per list and shared by every rule that walks the same tree.
+ */
+export function walk(elements: readonly XmlElement[]): readonly XmlElement[] {
+  const cached = walks.get(elements);
+  if (cached) return cached;
+  const result: XmlElement[] = [];
   const stack = [...elements].reverse();
   while (stack.length > 0) {
     const element = stack.pop()!;
-    yield element;
+    result.push(element);
     for (let i = element.children.length - 1; i >= 0; i--) stack.push(element.children[i]);
   }
+  walks.set(elements, result);
+  return result;
 }
 
 /** The innermost element whose span contains the offset. */

@@ -7,15 +7,7 @@ export const taskDependencyCycle: SetRule = {
   scope: 'set',
   check({ model, index }, report) {
     if (model.dependencies.length === 0) return;
-    const parents = new Map<string, Set<string>>();
-    for (const other of index.allModels()) {
-      for (const dependency of other.dependencies) {
-        if (!dependency.task) continue;
-        let set = parents.get(dependency.task);
-        if (!set) parents.set(dependency.task, (set = new Set()));
-        set.add(dependency.parentTask);
-      }
-    }
+    const parents = index.taskParents();
     for (const dependency of model.dependencies) {
       if (!dependency.task) continue;
       const path = pathBack(dependency.parentTask, dependency.task, parents);
@@ -33,7 +25,7 @@ export const taskDependencyCycle: SetRule = {
 };
 
 /** The chain of parents from `from` back to `target`, if `target` is reachable. */
-function pathBack(from: string, target: string, parents: Map<string, Set<string>>): string[] | undefined {
+function pathBack(from: string, target: string, parents: ReadonlyMap<string, ReadonlySet<string>>): string[] | undefined {
   const previous = new Map<string, string | undefined>([[from, undefined]]);
   const queue = [from];
   while (queue.length > 0) {
