@@ -11,6 +11,8 @@ export interface CheckArgs {
   minSeverity: Severity;
   config?: string;
   color?: boolean;
+  /** Folder of the index cache; none unless given (or USERCUBE_CONF_CACHE_DIR is set). */
+  cacheDir?: string;
 }
 
 export type ParsedArgs = CheckArgs | { command: 'help' } | { command: 'version' };
@@ -30,6 +32,8 @@ Options:
   --format text|json|sarif   output format (default: text)
   --min-severity LEVEL       error, warning, information or hint (default: hint: everything)
   --config FILE              workspace file (default: usercube-conf.json found upward from the first PATH)
+  --cache-dir DIR            keep an index cache in DIR, so that the next check of unchanged files is fast
+                             (default: none, or the USERCUBE_CONF_CACHE_DIR environment variable)
   --no-color                 never colour the text output
   -h, --help                 show this help
   --version                  show the version
@@ -70,6 +74,9 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       }
       case '--config':
         args.config = value();
+        break;
+      case '--cache-dir':
+        args.cacheDir = value();
         break;
       case '--no-color':
         args.color = false;

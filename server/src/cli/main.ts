@@ -36,7 +36,8 @@ export function runCli(argv: readonly string[], io: CliIo): number {
   }
   let result;
   try {
-    result = checkPaths(args.paths, loadSchema(), { appsettings: args.appsettings, modules: args.modules, configFile: args.config });
+    const cacheDir = args.cacheDir ?? (process.env.USERCUBE_CONF_CACHE_DIR || undefined);
+    result = checkPaths(args.paths, loadSchema(), { appsettings: args.appsettings, modules: args.modules, configFile: args.config, cacheDir });
   } catch (error) {
     if (error instanceof CheckInputError || error instanceof WorkspaceConfigError) {
       io.stderr(`usercube-conf: ${error.message}\n`);

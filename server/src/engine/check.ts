@@ -6,6 +6,7 @@ import type { LineIndex } from '../syntax/lineIndex';
 import { discoverSets, isInside, widenToEnclosingConf } from '../workspace/discovery';
 import { findWorkspaceConfig, loadWorkspaceConfig, type WorkspaceConfig } from '../workspace/workspaceConfig';
 import { ConfigurationSet, isConfigurationOnDisk, sortDiagnostics } from './configurationSet';
+import { IndexCache } from './indexCache';
 
 export interface CheckOptions {
   appsettings?: string;
@@ -14,6 +15,10 @@ export interface CheckOptions {
   configFile?: string;
   /** Set to false to ignore any usercube-conf.json. */
   useWorkspaceFile?: boolean;
+  /** Folder of the index cache (read and written); none by default: nothing is written unless asked. */
+  cacheDir?: string;
+  /** Worker threads for reading large sets (default: one per core for large sets; 0: none). */
+  workers?: number;
 }
 
 export interface CheckResult {
@@ -37,10 +42,18 @@ export function checkPaths(paths: readonly string[], schema: Schema, options: Ch
   const configFile = options.useWorkspaceFile === false ? undefined : options.configFile ?? findWorkspaceConfig(targets[0]);
   const config = configFile ? loadWorkspaceConfig(configFile) : undefined;
   const sets = new Map<string, ConfigurationSet>();
+  const caches = new Map<string, { cache: IndexCache; sets: ConfigurationSet[]; dirty: boolean }>();
   for (const target of targets) {
     const folder = fs.statSync(target).isDirectory() ? target : path.dirname(target);
     const widened = config?.sets ? path.dirname(config.file) : widenToEnclosingConf(folder);
-    const layouts = discoverSets(widened, (file) => isConfigurationOnDisk(file, schema), {
+    let cached = options.cacheDir ? caches.get(widened) : undefined;
+    if (options.cacheDir && !cached) {
+      cached = { cache: new IndexCache(options.cacheDir, widened, schema), sets: [], dirty: false };
+      cached.cache.load();
+      caches.set(widened, cached);
+    }
+    const sniff = (file: string) => isConfigurationOnDisk(file, schema);
+    const layouts = discoverSets(widened, cached ? cached.cache.sniffer(sniff) : sniff, {
       appsettings: options.appsettings,
       modules: options.modules,
       config,
@@ -48,8 +61,14 @@ export function checkPaths(paths: readonly string[], schema: Schema, options: Ch
     for (const layout of layouts) {
       if (sets.has(layout.root)) continue;
       const set = new ConfigurationSet(layout, schema, { severities: config?.severities, maxFileSizeBytes: config?.maxFileSizeBytes });
-      set.loadFromDisk();
+      set.loadFromDisk(options.workers, cached?.cache.reusable(layout.root));
+      const saved = cached?.cache.diagnoses(set);
+      if (saved) set.importDiagnoses(saved);
       sets.set(layout.root, set);
+      if (cached) {
+        cached.sets.push(set);
+        if (!saved || !set.reusedEverything) cached.dirty = true;
+      }
     }
   }
 
@@ -64,6 +83,7 @@ export function checkPaths(paths: readonly string[], schema: Schema, options: Ch
       if (inScope(diagnostic.file) || (settingsInScope && diagnostic.file === settingsPath)) diagnostics.push(diagnostic);
     }
   }
+  for (const { cache, sets: cachedSets, dirty } of caches.values()) if (dirty) cache.save(cachedSets);
   const setList = [...sets.values()];
   return {
     files,

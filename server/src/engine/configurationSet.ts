@@ -1,3 +1,4 @@
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { applySeverityOverrides, type Diagnostic, type SeverityOverride } from '../checks/diagnostic';
@@ -43,6 +44,8 @@ export interface SettingsFile {
   model: AppSettingsModel;
   /** Problems found while reading it (unreadable file). */
   local: Diagnostic[];
+  /** A hash of the text (for the index cache). */
+  hash?: string;
 }
 
 export interface SetOptions {
@@ -67,6 +70,15 @@ export interface AnalysedFile {
 export interface FileStamp {
   size: number;
   mtimeMs: number;
+}
+
+/** Files analysed earlier (the index cache), by path: reused when the disk still holds what they were read from. */
+export type ReusableFiles = ReadonlyMap<string, AnalysedFile>;
+
+/** Diagnoses of a whole set and what each read (see index/dependencies.ts), for the index cache. */
+export interface CachedDiagnoses {
+  keys: [string, string, string, number][];
+  files: { path: string; diagnostics: Diagnostic[]; keys: Uint32Array }[];
 }
 
 /** The outcome of an update: the file, and every file whose diagnostics may have changed (the file first). */
@@ -122,6 +134,8 @@ export class ConfigurationSet {
   private readonly hydrated: Source[] = [];
   private readonly expandedKinds: ReadonlySet<string>;
   private order = new Map<string, number>();
+  /** True when the last load from disk found every file in the index cache, unchanged. */
+  reusedEverything = false;
 
   constructor(
     readonly layout: SetLayout,
@@ -141,8 +155,9 @@ export class ConfigurationSet {
    * Reads every file of the layout from disk: on worker threads when the set is large enough (or `workers` says how
    * many; 0 for none), else one after the other. Blocks until done.
    */
-  loadFromDisk(workers?: number): void {
-    const { jobs, sizes, total } = this.diskJobs();
+  loadFromDisk(workers?: number, reuse?: ReusableFiles): void {
+    const { jobs, sizes, total } = this.diskJobs(undefined, reuse);
+    this.reusedEverything = jobs.length === 0;
     const count = workerCount(total, workers);
     const maxBytes = this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE;
     if (count === 0 || !analyseInParallelSync(jobs, sizes, maxBytes, count, (result) => this.installAnalysed(result))) {
@@ -155,8 +170,9 @@ export class ConfigurationSet {
    * Reads files from disk without blocking (the language server): `skip` leaves out files the caller provides
    * otherwise (open editor buffers). `progress` counts files; `isCancelled` stops early (then resolves to false).
    */
-  async loadFromDiskAsync(options: { workers?: number; skip?: (file: string) => boolean; progress?: () => void; isCancelled?: () => boolean } = {}): Promise<boolean> {
-    const { jobs, sizes, total } = this.diskJobs(options.skip);
+  async loadFromDiskAsync(options: { workers?: number; skip?: (file: string) => boolean; progress?: () => void; isCancelled?: () => boolean; reuse?: ReusableFiles } = {}): Promise<boolean> {
+    const { jobs, sizes, total } = this.diskJobs(options.skip, options.reuse, options.progress);
+    this.reusedEverything = jobs.length === 0;
     const isCancelled = options.isCancelled ?? (() => false);
     const count = workerCount(total, options.workers);
     const maxBytes = this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE;
@@ -184,22 +200,60 @@ export class ConfigurationSet {
     return true;
   }
 
-  private diskJobs(skip?: (file: string) => boolean): { jobs: FileJob[]; sizes: number[]; total: number } {
+  /**
+   * The files to read: those of the layout, except skipped ones and those `reuse` holds unchanged (same size and
+   * modification time), which are installed at once.
+   */
+  private diskJobs(skip?: (file: string) => boolean, reuse?: ReusableFiles, installed?: () => void): { jobs: FileJob[]; sizes: number[]; total: number } {
     const jobs: FileJob[] = [];
-    for (const file of this.layout.moduleFiles) if (!skip?.(file)) jobs.push({ path: file, isModule: true });
-    for (const file of this.layout.files) if (!skip?.(file)) jobs.push({ path: file, isModule: false });
+    const sizes: number[] = [];
     let total = 0;
-    const sizes = jobs.map((job) => {
-      let size = 0;
+    const consider = (file: string, isModule: boolean) => {
+      if (skip?.(file)) return;
+      let stamp: FileStamp | undefined;
       try {
-        size = fs.statSync(job.path).size;
+        stamp = stampOf(fs.statSync(file));
       } catch {
-        size = 0;
+        stamp = undefined;
       }
-      total += size;
-      return size;
-    });
+      const known = stamp ? reuse?.get(file) : undefined;
+      if (known && known.isModule === isModule && known.stamp && known.stamp.size === stamp!.size && known.stamp.mtimeMs === stamp!.mtimeMs) {
+        this.installAnalysed(known);
+        installed?.();
+        return;
+      }
+      jobs.push({ path: file, isModule });
+      sizes.push(stamp?.size ?? 0);
+      total += stamp?.size ?? 0;
+    };
+    for (const file of this.layout.moduleFiles) consider(file, true);
+    for (const file of this.layout.files) consider(file, false);
     return { jobs, sizes, total };
+  }
+
+  /**
+   * The diagnoses of every diagnosed file and what each read, when all are computed (for the index cache);
+   * undefined otherwise.
+   */
+  exportDiagnoses(): CachedDiagnoses | undefined {
+    const diagnosed = [...this.configurationFiles().map((f) => f.path), ...[this.settings, ...this.extraSettings.values()].filter((s) => s !== undefined).map((s) => s!.path)];
+    const files: CachedDiagnoses['files'] = [];
+    for (const file of diagnosed) {
+      const diagnostics = this.diagnoses.get(file);
+      const keys = this.readers.keys(this.idOf(file));
+      if (!diagnostics || !keys) return undefined;
+      files.push({ path: file, diagnostics, keys });
+    }
+    return { keys: this.keys.entries(), files };
+  }
+
+  /** Restores diagnoses saved by exportDiagnoses for exactly the same texts and options. */
+  importDiagnoses(saved: CachedDiagnoses): void {
+    this.keys.restore(saved.keys);
+    for (const file of saved.files) {
+      this.readers.set(this.idOf(file.path), file.keys);
+      this.diagnoses.set(file.path, file.diagnostics);
+    }
   }
 
   /** Reads the agent settings files of the layout. */
@@ -263,7 +317,7 @@ export class ConfigurationSet {
   /** Replaces the agent settings text; returns the files whose diagnostics may have changed. */
   updateSettings(file: string, text: string, extra = this.extraSettings.has(file)): string[] {
     const model = parseAppSettings(file, text, settingsKinds(this.schema));
-    const settings: SettingsFile = { path: file, lines: new LineIndex(text), model, local: [] };
+    const settings: SettingsFile = { path: file, lines: new LineIndex(text), model, local: [], hash: crypto.createHash('sha1').update(text).digest('hex') };
     if (extra) this.extraSettings.set(file, settings);
     else this.settings = settings;
     this.idOf(file);
@@ -334,6 +388,16 @@ export class ConfigurationSet {
 
   isModuleFile(file: string): boolean {
     return this.layout.modules.some((m) => !path.relative(m, file).startsWith('..'));
+  }
+
+  /** The agent settings as read (for the index cache: diagnoses depend on them). */
+  settingsFingerprint(): string {
+    return [this.settings, ...this.extraSettings.values()].map((s) => (s ? `${s.path}\u0000${s.hash ?? 'unreadable'}` : '-')).join('\n');
+  }
+
+  /** The options diagnoses depend on (for the index cache). */
+  optionsForCache(): unknown {
+    return { severities: this.options.severities ?? {}, maxFileSizeBytes: this.options.maxFileSizeBytes ?? DEFAULT_MAX_FILE_SIZE };
   }
 
   /** What the file on disk was when it was analysed (undefined for editor buffers). */

@@ -6,6 +6,7 @@ import { stripBom } from '../syntax/text';
 import { discoverSets, isInside, widenToEnclosingConf, type SetLayout } from '../workspace/discovery';
 import { findWorkspaceConfig, loadWorkspaceConfig, type WorkspaceConfig } from '../workspace/workspaceConfig';
 import { ConfigurationSet, isConfigurationOnDisk } from './configurationSet';
+import { IndexCache } from './indexCache';
 import { looksLikeConfiguration } from './sniff';
 
 export interface ManagerSettings {
@@ -32,6 +33,9 @@ export class WorkspaceManager {
   private readonly open = new Map<string, string>();
   private configs = new Map<string, WorkspaceConfig | undefined>();
   problems: string[] = [];
+  private cacheDir: string | undefined = process.env.USERCUBE_CONF_CACHE_DIR || undefined;
+  private caches = new Map<string, { cache: IndexCache; sets: ConfigurationSet[] }>();
+  private saveTimer: NodeJS.Timeout | undefined;
   /** Set when a change may move set boundaries (a new configuration or settings file, the workspace file). */
   needsReindex = false;
 
@@ -49,6 +53,14 @@ export class WorkspaceManager {
     this.settings = settings;
   }
 
+  /**
+   * Where to keep the index cache (the editor's storage folder for this workspace); none by default, or the
+   * USERCUBE_CONF_CACHE_DIR environment variable. Nothing is written elsewhere.
+   */
+  setCacheDir(dir: string | undefined): void {
+    this.cacheDir = dir || process.env.USERCUBE_CONF_CACHE_DIR || undefined;
+  }
+
   allSets(): readonly ConfigurationSet[] {
     return this.sets;
   }
@@ -58,20 +70,23 @@ export class WorkspaceManager {
     this.problems = [];
     this.configs = new Map();
     this.needsReindex = false;
+    this.caches = new Map();
     const layouts = this.planLayouts();
     const total = layouts.reduce((n, { layout }) => n + layout.files.length + layout.moduleFiles.length, 0);
     let done = 0;
     const sets: ConfigurationSet[] = [];
-    for (const { layout, config } of layouts) {
+    for (const { layout, config, folder } of layouts) {
       const set = new ConfigurationSet(layout, this.schema, {
         severities: { ...(this.settings.severities ?? {}), ...(config?.severities ?? {}) },
         maxFileSizeBytes: config?.maxFileSizeBytes ?? this.settings.maxFileSizeBytes,
       });
+      const cached = this.caches.get(folder);
       const completed = await set.loadFromDiskAsync({
         workers: this.settings.workers,
         skip: (file) => this.open.has(file),
         progress: () => progress?.(++done, total),
         isCancelled,
+        reuse: cached?.cache.reusable(layout.root),
       });
       if (!completed || isCancelled()) return false;
       for (const file of [...layout.moduleFiles, ...layout.files]) {
@@ -82,25 +97,50 @@ export class WorkspaceManager {
       }
       if (layout.appsettings) this.loadSettings(set, layout.appsettings, false);
       for (const extra of layout.extraAppsettings) this.loadSettings(set, extra, true);
+      const saved = cached?.cache.diagnoses(set);
+      if (saved) set.importDiagnoses(saved);
+      cached?.sets.push(set);
       sets.push(set);
     }
     this.sets = sets;
+    this.scheduleCacheSave(2000);
     return true;
   }
 
-  private planLayouts(): { layout: SetLayout; config?: WorkspaceConfig }[] {
-    const layouts: { layout: SetLayout; config?: WorkspaceConfig }[] = [];
+  /** Writes the index cache soon (after the initial diagnoses, or after files changed on disk). */
+  private scheduleCacheSave(delayMs: number): void {
+    if (this.caches.size === 0) return;
+    clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => this.saveCaches(), delayMs);
+    this.saveTimer.unref?.();
+  }
+
+  /** Writes the index cache of every workspace folder now (when a cache folder was given). */
+  saveCaches(): void {
+    clearTimeout(this.saveTimer);
+    for (const { cache, sets } of this.caches.values()) cache.save(sets);
+  }
+
+  private planLayouts(): { layout: SetLayout; config?: WorkspaceConfig; folder: string }[] {
+    const layouts: { layout: SetLayout; config?: WorkspaceConfig; folder: string }[] = [];
     for (const folder of this.folders) {
       const config = this.workspaceConfig(folder);
+      let sniff = (file: string) => isConfigurationOnDisk(file, this.schema);
+      if (this.cacheDir) {
+        const cache = new IndexCache(this.cacheDir, folder, this.schema);
+        cache.load();
+        this.caches.set(folder, { cache, sets: [] });
+        sniff = cache.sniffer(sniff);
+      }
       const roots = config?.sets ? [folder] : this.settings.configurationRoots?.length ? this.settings.configurationRoots.map((r) => path.resolve(folder, r)) : [folder];
       for (const root of roots) {
         if (!fs.existsSync(root)) continue;
-        const discovered = discoverSets(root, (file) => isConfigurationOnDisk(file, this.schema), {
+        const discovered = discoverSets(root, sniff, {
           appsettings: this.settings.appsettingsPath ? path.resolve(folder, this.settings.appsettingsPath) : undefined,
           modules: this.settings.modules?.map((m) => path.resolve(folder, m)),
           config,
         });
-        for (const layout of discovered) if (!layouts.some((l) => l.layout.root === layout.root)) layouts.push({ layout, config });
+        for (const layout of discovered) if (!layouts.some((l) => l.layout.root === layout.root)) layouts.push({ layout, config, folder });
       }
     }
     return layouts;
@@ -144,6 +184,7 @@ export class WorkspaceManager {
   /** A watched file was created or changed on disk. Ignored while an editor holds it open (its buffer wins). */
   fileChangedOnDisk(file: string): string[] {
     if (this.open.has(file)) return [];
+    this.scheduleCacheSave(10_000);
     if (path.basename(file) === 'usercube-conf.json') return this.reindexAll();
     const set = this.setOf(file);
     if (set) {
@@ -158,6 +199,7 @@ export class WorkspaceManager {
   }
 
   fileDeleted(file: string): string[] {
+    this.scheduleCacheSave(10_000);
     const set = this.setOf(file);
     if (!set) return [];
     return [file, ...set.removeFile(file)];

@@ -9,6 +9,9 @@ export interface ModelChange {
   derived: DerivedChanges;
 }
 
+/** The fields of a model (some models compute them on access, so they are not all own properties). */
+const MODEL_FIELDS = ['file', 'isConfiguration', 'declarations', 'references', 'bindings', 'inlineTaskJobs', 'steps', 'dependencies', 'scaffoldings'];
+
 /** Positions do not count as content: other files read names and values; where they show a position they depend on `POS file`. */
 const POSITION_KEYS = new Set(['span', 'nameSpan', 'valueSpan', 'startTagEnd', 'children', 'spec']);
 
@@ -77,8 +80,7 @@ export function modelChange(file: string, before: FileModel | undefined, after: 
 
   // Whole fields, for rules that iterate every model.
   const changedFields = new Set<string>();
-  const fields = new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})]);
-  for (const field of fields) {
+  for (const field of MODEL_FIELDS) {
     const a = before ? contentOf((before as unknown as Record<string, unknown>)[field]) : undefined;
     const b = after ? contentOf((after as unknown as Record<string, unknown>)[field]) : undefined;
     if (a !== b) changedFields.add(field);

@@ -16,56 +16,63 @@ import type { BindingUse, Consolidation, Declaration, FileModel, LocalContext, R
 export interface EncodedModel {
   file: string;
   isConfiguration: boolean;
+  /** The string table; the `…Strings` arrays hold indexes into it (-1: undefined). It may be shared by many files. */
   strings: string[];
   elements: Int32Array;
+  elementStrings: Int32Array;
   attributes: Int32Array;
+  attributeStrings: Int32Array;
   entries: Int32Array;
+  entryStrings: Int32Array;
 }
 
-// Element record: name, defKey, parent, nameSpan (2), span (2), startTagEnd, flags, first attribute, attribute count,
-// closing name, closing name span (2).
-const E = 14;
-const E_NAME = 0;
-const E_DEFKEY = 1;
-const E_PARENT = 2;
-const E_NAME_START = 3;
-const E_NAME_END = 4;
-const E_START = 5;
-const E_END = 6;
-const E_TAG_END = 7;
-const E_FLAGS = 8;
-const E_ATTR = 9;
-const E_ATTR_COUNT = 10;
-const E_CLOSE = 11;
-const E_CLOSE_START = 12;
-const E_CLOSE_END = 13;
+// Element record (numbers): parent, nameSpan (2), span (2), startTagEnd, flags, first attribute, attribute count,
+// closing name span (2). Strings: name, defKey, closing name.
+const E = 11;
+const E_PARENT = 0;
+const E_NAME_START = 1;
+const E_NAME_END = 2;
+const E_START = 3;
+const E_END = 4;
+const E_TAG_END = 5;
+const E_FLAGS = 6;
+const E_ATTR = 7;
+const E_ATTR_COUNT = 8;
+const E_CLOSE_START = 9;
+const E_CLOSE_END = 10;
+const ES = 3;
 const CLOSED = 1;
 const HAS_CLOSE = 2;
 
-// Attribute record: name, value, nameSpan (2), valueSpan (2), hasEntities.
-const A = 7;
+// Attribute record (numbers): nameSpan (2), valueSpan (2), hasEntities. Strings: name, value.
+const A = 5;
+const AS = 2;
 
 const NONE = -1;
 const CONSOLIDATIONS: (Consolidation | undefined)[] = [undefined, 'Merge', 'Delete'];
 const NO_CHILDREN: XmlElement[] = [];
 Object.freeze(NO_CHILDREN);
 
-class Writer {
+/** A string table: each distinct string once, by index. */
+export class StringTable {
   readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
-  private buffer = new Int32Array(256);
-  length = 0;
+  private readonly ids = new Map<string, number>();
 
-  string(value: string | undefined): number {
+  id(value: string | undefined): number {
     if (value === undefined) return NONE;
-    let id = this.stringIds.get(value);
+    let id = this.ids.get(value);
     if (id === undefined) {
       id = this.strings.length;
       this.strings.push(value);
-      this.stringIds.set(value, id);
+      this.ids.set(value, id);
     }
     return id;
   }
+}
+
+class Ints {
+  private buffer = new Int32Array(256);
+  length = 0;
 
   push(...values: number[]): void {
     if (this.length + values.length > this.buffer.length) {
@@ -97,10 +104,14 @@ export function encodeModel(model: FileModel): EncodedModel {
   for (const use of model.bindings) need(use.element, use.attribute);
   for (const dependency of model.dependencies) need(dependency.element, 'ParentTask');
 
-  const strings = new Writer();
-  const elements = new Writer();
-  const attributes = new Writer();
-  const entries = new Writer();
+  const strings = new StringTable();
+  const elements = new Ints();
+  const elementStrings = new Ints();
+  const attributes = new Ints();
+  const attributeStrings = new Ints();
+  const entries = new Ints();
+  const entryStrings = new Ints();
+  const str = (value: string | undefined) => entryStrings.push(strings.id(value));
   const ids = new Map<XmlElement, number>();
   const idOf = (element: XmlElement): number => {
     const existing = ids.get(element);
@@ -112,12 +123,11 @@ export function encodeModel(model: FileModel): EncodedModel {
     const kept = wanted === 'all' ? element.attributes : wanted ? element.attributes.filter((a) => wanted.has(a.name)) : [];
     const first = attributes.length / A;
     for (const attr of kept) {
-      attributes.push(strings.string(attr.name), strings.string(attr.value), attr.nameSpan.start, attr.nameSpan.end, attr.valueSpan?.start ?? NONE, attr.valueSpan?.end ?? NONE, attr.hasEntities ? 1 : 0);
+      attributes.push(attr.nameSpan.start, attr.nameSpan.end, attr.valueSpan?.start ?? NONE, attr.valueSpan?.end ?? NONE, attr.hasEntities ? 1 : 0);
+      attributeStrings.push(strings.id(attr.name), strings.id(attr.value));
     }
     const close = element.closeName;
     elements.push(
-      strings.string(element.name),
-      strings.string(element.defKey),
       parent,
       element.nameSpan.start,
       element.nameSpan.end,
@@ -127,50 +137,96 @@ export function encodeModel(model: FileModel): EncodedModel {
       (element.closed ? CLOSED : 0) | (close ? HAS_CLOSE : 0),
       first,
       kept.length,
-      close ? strings.string(close.name) : NONE,
       close?.span.start ?? NONE,
       close?.span.end ?? NONE,
     );
+    elementStrings.push(strings.id(element.name), strings.id(element.defKey), close ? strings.id(close.name) : NONE);
     return id;
   };
 
   entries.push(model.declarations.length);
   for (const d of model.declarations) {
-    entries.push(strings.string(d.kind), strings.string(d.name), strings.string(d.localName), strings.string(d.owner), d.span.start, d.span.end, idOf(d.element), CONSOLIDATIONS.indexOf(d.consolidation));
+    str(d.kind);
+    str(d.name);
+    str(d.localName);
+    str(d.owner);
+    entries.push(d.span.start, d.span.end, idOf(d.element), CONSOLIDATIONS.indexOf(d.consolidation));
   }
   entries.push(model.references.length);
-  for (const r of model.references) entries.push(strings.string(r.name), r.span.start, r.span.end, strings.string(r.attribute), idOf(r.element));
+  for (const r of model.references) {
+    str(r.name);
+    str(r.attribute);
+    entries.push(r.span.start, r.span.end, idOf(r.element));
+  }
   entries.push(model.bindings.length);
   for (const b of model.bindings) {
     const contexts = b.spec.context ?? [];
-    entries.push(strings.string(b.value), b.span.start, b.span.end, b.exactOffsets ? 1 : 0, strings.string(b.attribute), idOf(b.element), b.contexts.length);
-    for (const context of b.contexts) entries.push(strings.string(context.value), contexts.indexOf(context.spec));
+    str(b.value);
+    str(b.attribute);
+    entries.push(b.span.start, b.span.end, b.exactOffsets ? 1 : 0, idOf(b.element), b.contexts.length);
+    for (const context of b.contexts) {
+      str(context.value);
+      entries.push(contexts.indexOf(context.spec));
+    }
   }
   entries.push(model.inlineTaskJobs.length);
-  for (const t of model.inlineTaskJobs) entries.push(strings.string(t.task), strings.string(t.job));
+  for (const t of model.inlineTaskJobs) {
+    str(t.task);
+    str(t.job);
+  }
   entries.push(model.steps.length);
-  for (const s of model.steps) entries.push(strings.string(s.job), strings.string(s.task), s.span.start, s.span.end);
+  for (const step of model.steps) {
+    str(step.job);
+    str(step.task);
+    entries.push(step.span.start, step.span.end);
+  }
   entries.push(model.dependencies.length);
-  for (const t of model.dependencies) entries.push(strings.string(t.job), strings.string(t.task), strings.string(t.parentTask), t.span.start, t.span.end, idOf(t.element));
+  for (const t of model.dependencies) {
+    str(t.job);
+    str(t.task);
+    str(t.parentTask);
+    entries.push(t.span.start, t.span.end, idOf(t.element));
+  }
   entries.push(model.scaffoldings.length);
   for (const element of model.scaffoldings) entries.push(idOf(element));
 
-  return { file: model.file, isConfiguration: model.isConfiguration, strings: strings.strings, elements: elements.result(), attributes: attributes.result(), entries: entries.result() };
+  return {
+    file: model.file,
+    isConfiguration: model.isConfiguration,
+    strings: strings.strings,
+    elements: elements.result(),
+    elementStrings: elementStrings.result(),
+    attributes: attributes.result(),
+    attributeStrings: attributeStrings.result(),
+    entries: entries.result(),
+    entryStrings: entryStrings.result(),
+  };
 }
 
 /** The element arrays of one closed file, shared by its CompactElements. */
 class CompactTree {
   readonly views: (CompactElement | undefined)[];
-  constructor(
-    readonly strings: string[],
-    readonly elements: Int32Array,
-    readonly attributeData: Int32Array,
-  ) {
-    this.views = new Array(elements.length / E);
+  readonly strings: string[];
+  readonly elements: Int32Array;
+  readonly elementStrings: Int32Array;
+  readonly attributeData: Int32Array;
+  readonly attributeStrings: Int32Array;
+
+  constructor(encoded: EncodedModel) {
+    this.strings = encoded.strings;
+    this.elements = encoded.elements;
+    this.elementStrings = encoded.elementStrings;
+    this.attributeData = encoded.attributes;
+    this.attributeStrings = encoded.attributeStrings;
+    this.views = new Array(encoded.elements.length / E);
   }
 
   view(id: number): CompactElement {
     return (this.views[id] ??= new CompactElement(this, id));
+  }
+
+  string(id: number): string | undefined {
+    return id === NONE ? undefined : this.strings[id];
   }
 }
 
@@ -189,12 +245,11 @@ export class CompactElement implements XmlElement {
   }
 
   get name(): string {
-    return this.tree.strings[this.field(E_NAME)];
+    return this.tree.strings[this.tree.elementStrings[this.id * ES]];
   }
 
   get defKey(): string | undefined {
-    const id = this.field(E_DEFKEY);
-    return id === NONE ? undefined : this.tree.strings[id];
+    return this.tree.string(this.tree.elementStrings[this.id * ES + 1]);
   }
 
   get parent(): XmlElement | undefined {
@@ -220,7 +275,7 @@ export class CompactElement implements XmlElement {
 
   get closeName(): { name: string; span: Span } | undefined {
     if ((this.field(E_FLAGS) & HAS_CLOSE) === 0) return undefined;
-    return { name: this.tree.strings[this.field(E_CLOSE)], span: { start: this.field(E_CLOSE_START), end: this.field(E_CLOSE_END) } };
+    return { name: this.tree.strings[this.tree.elementStrings[this.id * ES + 2]], span: { start: this.field(E_CLOSE_START), end: this.field(E_CLOSE_END) } };
   }
 
   get children(): XmlElement[] {
@@ -228,20 +283,20 @@ export class CompactElement implements XmlElement {
   }
 
   get attributes(): XmlAttribute[] {
-    const { strings, attributeData } = this.tree;
+    const { strings, attributeData, attributeStrings } = this.tree;
     const first = this.field(E_ATTR);
     const count = this.field(E_ATTR_COUNT);
     const result: XmlAttribute[] = new Array(count);
     for (let i = 0; i < count; i++) {
       const at = (first + i) * A;
-      const value = attributeData[at + 1];
-      const valueStart = attributeData[at + 4];
+      const value = attributeStrings[(first + i) * AS + 1];
+      const valueStart = attributeData[at + 2];
       result[i] = {
-        name: strings[attributeData[at]],
-        nameSpan: { start: attributeData[at + 2], end: attributeData[at + 3] },
+        name: strings[attributeStrings[(first + i) * AS]],
+        nameSpan: { start: attributeData[at], end: attributeData[at + 1] },
         value: value === NONE ? undefined : strings[value],
-        valueSpan: valueStart === NONE ? undefined : { start: valueStart, end: attributeData[at + 5] },
-        hasEntities: attributeData[at + 6] === 1,
+        valueSpan: valueStart === NONE ? undefined : { start: valueStart, end: attributeData[at + 3] },
+        hasEntities: attributeData[at + 4] === 1,
       };
     }
     return result;
@@ -265,71 +320,151 @@ export class CompactElement implements XmlElement {
   }
 }
 
+/**
+ * A model read from its compact form. Declarations (which the set index needs at once) are decoded on construction;
+ * the other entries on first access, so that a set restored from the index cache, or just indexed, does not build
+ * objects for references and bindings before a rule or a feature asks for them.
+ */
+class DecodedModel implements FileModel {
+  readonly file: string;
+  readonly isConfiguration: boolean;
+  readonly declarations: Declaration[];
+  private readonly tree: CompactTree;
+  /** Where the references start in the entries, and then the rest, once decoded. */
+  private rest: { references: Reference[]; bindings: BindingUse[]; inlineTaskJobs: { task: string; job: string }[]; steps: FileModel['steps']; dependencies: TaskDependency[]; scaffoldings: XmlElement[] } | undefined;
+  private readonly restAt: number;
+  private readonly restStringsAt: number;
+
+  constructor(
+    private readonly encoded: EncodedModel,
+    private readonly schema: Schema,
+  ) {
+    this.file = encoded.file;
+    this.isConfiguration = encoded.isConfiguration;
+    this.tree = new CompactTree(encoded);
+    const { strings, entries, entryStrings } = encoded;
+    const file = encoded.file;
+    const count = entries[0];
+    const declarations: Declaration[] = new Array(count);
+    for (let i = 0, at = 1, s = 0; i < count; i++, at += 4, s += 4) {
+      const owner = entryStrings[s + 3];
+      declarations[i] = {
+        kind: strings[entryStrings[s]],
+        name: strings[entryStrings[s + 1]],
+        localName: strings[entryStrings[s + 2]],
+        owner: owner === NONE ? undefined : strings[owner],
+        file,
+        span: { start: entries[at], end: entries[at + 1] },
+        element: this.tree.view(entries[at + 2]),
+        consolidation: CONSOLIDATIONS[entries[at + 3]],
+      };
+    }
+    this.declarations = declarations;
+    this.restAt = 1 + count * 4;
+    this.restStringsAt = count * 4;
+  }
+
+  get references(): Reference[] {
+    return this.decoded().references;
+  }
+  get bindings(): BindingUse[] {
+    return this.decoded().bindings;
+  }
+  get inlineTaskJobs(): { task: string; job: string }[] {
+    return this.decoded().inlineTaskJobs;
+  }
+  get steps(): FileModel['steps'] {
+    return this.decoded().steps;
+  }
+  get dependencies(): TaskDependency[] {
+    return this.decoded().dependencies;
+  }
+  get scaffoldings(): XmlElement[] {
+    return this.decoded().scaffoldings;
+  }
+
+  /** The plain form, for JSON. */
+  toJSON(): FileModel {
+    return { ...this.decoded(), file: this.file, isConfiguration: this.isConfiguration, declarations: this.declarations };
+  }
+
+  private decoded(): NonNullable<DecodedModel['rest']> {
+    if (this.rest) return this.rest;
+    const { strings, entries, entryStrings } = this.encoded;
+    const { tree, schema, file } = this;
+    let at = this.restAt;
+    let stringAt = this.restStringsAt;
+    const next = () => entries[at++];
+    const str = (): string => strings[entryStrings[stringAt++]];
+    const opt = (): string | undefined => {
+      const id = entryStrings[stringAt++];
+      return id === NONE ? undefined : strings[id];
+    };
+    const references: Reference[] = new Array(next());
+    for (let i = 0; i < references.length; i++) {
+      const name = str();
+      const attribute = str();
+      const span = { start: next(), end: next() };
+      const element = tree.view(next());
+      const spec = schema.attribute(element.defKey, attribute)!.spec.ref!;
+      references[i] = { kinds: spec.kinds, name, file, span, attribute, element, spec };
+    }
+    const bindings: BindingUse[] = new Array(next());
+    for (let i = 0; i < bindings.length; i++) {
+      const value = str();
+      const attribute = str();
+      const span = { start: next(), end: next() };
+      const exactOffsets = next() === 1;
+      const element = tree.view(next());
+      const spec = schema.attribute(element.defKey, attribute)!.spec.binding!;
+      const contexts: LocalContext[] = new Array(next());
+      for (let c = 0; c < contexts.length; c++) {
+        const contextValue = str();
+        contexts[c] = { value: contextValue, spec: spec.context![next()] };
+      }
+      bindings[i] = { value, file, span, exactOffsets, attribute, element, spec, contexts };
+    }
+    const inlineTaskJobs: { task: string; job: string }[] = new Array(next());
+    for (let i = 0; i < inlineTaskJobs.length; i++) inlineTaskJobs[i] = { task: str(), job: str() };
+    const steps: FileModel['steps'] = new Array(next());
+    for (let i = 0; i < steps.length; i++) steps[i] = { job: str(), task: str(), span: { start: next(), end: next() } };
+    const dependencies: TaskDependency[] = new Array(next());
+    for (let i = 0; i < dependencies.length; i++) {
+      const job = opt();
+      const task = opt();
+      const parentTask = str();
+      const span = { start: next(), end: next() };
+      dependencies[i] = { job, task, parentTask, span, element: tree.view(next()) };
+    }
+    const scaffoldings: XmlElement[] = new Array(next());
+    for (let i = 0; i < scaffoldings.length; i++) scaffoldings[i] = tree.view(next());
+    this.rest = { references, bindings, inlineTaskJobs, steps, dependencies, scaffoldings };
+    return this.rest;
+  }
+}
+
 /** Rebuilds a model from its compact form; schema objects are looked up again. */
 export function decodeModel(encoded: EncodedModel, schema: Schema): FileModel {
-  const { strings, entries } = encoded;
-  const tree = new CompactTree(strings, encoded.elements, encoded.attributes);
-  const file = encoded.file;
-  const str = (id: number): string => strings[id];
-  const opt = (id: number): string | undefined => (id === NONE ? undefined : strings[id]);
-  let at = 0;
-  const next = () => entries[at++];
-
-  const declarations: Declaration[] = new Array(next());
-  for (let i = 0; i < declarations.length; i++) {
-    const kind = str(next());
-    const name = str(next());
-    const localName = str(next());
-    const owner = opt(next());
-    const span = { start: next(), end: next() };
-    const element = tree.view(next());
-    const consolidation = CONSOLIDATIONS[next()];
-    declarations[i] = { kind, name, localName, owner, file, span, element, consolidation };
-  }
-  const references: Reference[] = new Array(next());
-  for (let i = 0; i < references.length; i++) {
-    const name = str(next());
-    const span = { start: next(), end: next() };
-    const attribute = str(next());
-    const element = tree.view(next());
-    const spec = schema.attribute(element.defKey, attribute)!.spec.ref!;
-    references[i] = { kinds: spec.kinds, name, file, span, attribute, element, spec };
-  }
-  const bindings: BindingUse[] = new Array(next());
-  for (let i = 0; i < bindings.length; i++) {
-    const value = str(next());
-    const span = { start: next(), end: next() };
-    const exactOffsets = next() === 1;
-    const attribute = str(next());
-    const element = tree.view(next());
-    const spec = schema.attribute(element.defKey, attribute)!.spec.binding!;
-    const contexts: LocalContext[] = new Array(next());
-    for (let c = 0; c < contexts.length; c++) {
-      const contextValue = str(next());
-      contexts[c] = { value: contextValue, spec: spec.context![next()] };
-    }
-    bindings[i] = { value, file, span, exactOffsets, attribute, element, spec, contexts };
-  }
-  const inlineTaskJobs: { task: string; job: string }[] = new Array(next());
-  for (let i = 0; i < inlineTaskJobs.length; i++) inlineTaskJobs[i] = { task: str(next()), job: str(next()) };
-  const steps: FileModel['steps'] = new Array(next());
-  for (let i = 0; i < steps.length; i++) steps[i] = { job: str(next()), task: str(next()), span: { start: next(), end: next() } };
-  const dependencies: TaskDependency[] = new Array(next());
-  for (let i = 0; i < dependencies.length; i++) {
-    const job = opt(next());
-    const task = opt(next());
-    const parentTask = str(next());
-    const span = { start: next(), end: next() };
-    dependencies[i] = { job, task, parentTask, span, element: tree.view(next()) };
-  }
-  const scaffoldings: XmlElement[] = new Array(next());
-  for (let i = 0; i < scaffoldings.length; i++) scaffoldings[i] = tree.view(next());
-  return { file, isConfiguration: encoded.isConfiguration, declarations, references, bindings, inlineTaskJobs, steps, dependencies, scaffoldings };
+  return new DecodedModel(encoded, schema);
 }
 
 /** The transferable buffers of an encoded model (for postMessage). */
 export function buffersOf(encoded: EncodedModel): ArrayBuffer[] {
-  return [encoded.elements.buffer as ArrayBuffer, encoded.attributes.buffer as ArrayBuffer, encoded.entries.buffer as ArrayBuffer];
+  return [encoded.elements, encoded.elementStrings, encoded.attributes, encoded.attributeStrings, encoded.entries, encoded.entryStrings].map((a) => a.buffer as ArrayBuffer);
+}
+
+/**
+ * Rewrites models to share one string table (the index cache stores many files: their names and values repeat).
+ * Returns the table and models whose string arrays index into it.
+ */
+export function shareStrings(models: readonly EncodedModel[], table = new StringTable()): { strings: string[]; models: EncodedModel[] } {
+  const shared = models.map((model) => {
+    const map = new Int32Array(model.strings.length);
+    model.strings.forEach((value, i) => (map[i] = table.id(value)));
+    const remap = (ids: Int32Array) => ids.map((id) => (id === NONE ? NONE : map[id]));
+    return { ...model, strings: table.strings, elementStrings: remap(model.elementStrings), attributeStrings: remap(model.attributeStrings), entryStrings: remap(model.entryStrings) };
+  });
+  return { strings: table.strings, models: shared };
 }
 
 /** A model without its tree (see CompactElement): what the set keeps of a closed file. */

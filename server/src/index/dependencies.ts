@@ -54,6 +54,18 @@ export class KeySpace {
   get size(): number {
     return this.count;
   }
+
+  /** Adds keys saved by entries() with their ids (into an empty space). */
+  restore(entries: readonly [string, string, string, number][]): void {
+    for (const [tag, a, b, id] of entries) {
+      let byA = tag === 'D' ? this.declarations : this.ids.get(tag);
+      if (!byA) this.ids.set(tag, (byA = new Map()));
+      let byB = byA.get(a);
+      if (!byB) byA.set(a, (byB = new Map()));
+      byB.set(b, id);
+      if (id >= this.count) this.count = id + 1;
+    }
+  }
 }
 
 /** Records reads into a set of key ids (one diagnosis). */

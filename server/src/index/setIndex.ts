@@ -39,8 +39,8 @@ export class SetIndex {
   private readonly models = new Map<string, FileModel>();
   private readonly moduleFiles = new Set<string>();
   private readonly byKind = new Map<string, Map<string, Declaration[]>>();
-  /** Tasks named by references inside scaffolding elements, per file (their job membership is uncertain). */
-  private readonly scaffoldingTasks = new Map<string, string[]>();
+  /** Tasks named by references inside scaffolding elements, per model (their job membership is uncertain). */
+  private readonly scaffoldingTasks = new WeakMap<FileModel, string[]>();
   private settings: SettingsEntry[] = [];
   private settingsByKind = new Map<string, SettingsEntry[]>();
   private settingsByName = new Map<string, SettingsEntry[]>();
@@ -52,6 +52,8 @@ export class SetIndex {
   private readonly proxies = new WeakMap<FileModel, FileModel>();
   private rankOf: (file: string) => number;
   private readonly firstSeen = new Map<string, number>();
+  /** Set when a file was added out of order: `models` is sorted again before it is next read. */
+  private unordered = false;
 
   constructor(private readonly schema: Schema) {
     // Without an explicit order, files keep the position of their first update.
@@ -65,7 +67,7 @@ export class SetIndex {
   /** The canonical order of files (lower first); lists and iteration follow it. */
   setOrder(rank: (file: string) => number): void {
     this.rankOf = rank;
-    this.reorderModels();
+    this.unordered = true;
     for (const names of this.byKind.values()) for (const list of names.values()) list.sort((a, b) => rank(a.file) - rank(b.file));
   }
 
@@ -84,12 +86,6 @@ export class SetIndex {
     if (isModule) this.moduleFiles.add(model.file);
     else this.moduleFiles.delete(model.file);
     for (const decl of model.declarations) this.addDeclaration(decl);
-    const tasks: string[] = [];
-    for (const ref of model.references) {
-      if (ref.kinds.includes('Task') && this.schema.element(ref.element.parent?.defKey)?.scaffolding) tasks.push(ref.name);
-    }
-    if (tasks.length > 0) this.scaffoldingTasks.set(model.file, tasks);
-    else this.scaffoldingTasks.delete(model.file);
     this.invalidate(changes);
   }
 
@@ -98,7 +94,6 @@ export class SetIndex {
     this.dropDeclarations(file);
     this.models.delete(file);
     this.moduleFiles.delete(file);
-    this.scaffoldingTasks.delete(file);
     this.invalidate(changes);
   }
 
@@ -145,7 +140,7 @@ export class SetIndex {
   }
 
   allModels(): IterableIterator<FileModel> {
-    if (!this.recorder) return this.models.values();
+    if (!this.recorder) return this.ordered().values();
     return this.trackedModels();
   }
 
@@ -183,7 +178,7 @@ export class SetIndex {
     this.recorder?.read('GEN');
     if (!this.generatedCache) {
       this.generatedCache = this.untracked(() =>
-        generatedNames(this.models.values(), this.schema, (kind) => (this.byKind.get(kind) ?? new Map<string, Declaration[]>()).keys()),
+        generatedNames(this.ordered().values(), this.schema, (kind) => (this.byKind.get(kind) ?? new Map<string, Declaration[]>()).keys()),
       );
     }
     return this.generatedCache;
@@ -237,7 +232,7 @@ export class SetIndex {
     this.recorder?.read('DEP');
     if (!this.parentsCache) {
       const parents = new Map<string, Set<string>>();
-      for (const model of this.models.values()) {
+      for (const model of this.ordered().values()) {
         for (const dependency of model.dependencies) {
           if (!dependency.task) continue;
           let set = parents.get(dependency.task);
@@ -251,7 +246,7 @@ export class SetIndex {
   }
 
   private *trackedModels(): IterableIterator<FileModel> {
-    for (const model of this.models.values()) yield this.proxyOf(model);
+    for (const model of this.ordered().values()) yield this.proxyOf(model);
   }
 
   /** A view of a model that records which of its fields a rule reads (`ALL field`). */
@@ -259,9 +254,9 @@ export class SetIndex {
     let proxy = this.proxies.get(model);
     if (!proxy) {
       proxy = new Proxy(model, {
-        get: (target, property, receiver) => {
+        get: (target, property) => {
           if (typeof property === 'string') this.recorder?.read('ALL', property);
-          return Reflect.get(target, property, receiver);
+          return Reflect.get(target, property);
         },
       });
       this.proxies.set(model, proxy);
@@ -281,16 +276,23 @@ export class SetIndex {
 
   private insertModel(model: FileModel): void {
     const rank = this.rankOf(model.file);
-    let last: string | undefined;
-    for (const file of this.models.keys()) last = file;
+    if (!this.unordered && this.models.size > 0 && rank < this.lastRank) this.unordered = true;
     this.models.set(model.file, model);
-    if (last !== undefined && this.rankOf(last) > rank) this.reorderModels();
+    if (rank > this.lastRank) this.lastRank = rank;
   }
 
-  private reorderModels(): void {
-    const entries = [...this.models.entries()].sort(([a], [b]) => this.rankOf(a) - this.rankOf(b));
-    this.models.clear();
-    for (const [file, model] of entries) this.models.set(file, model);
+  private lastRank = -Infinity;
+
+  /** The models in canonical order (sorted again after out-of-order additions). */
+  private ordered(): Map<string, FileModel> {
+    if (this.unordered) {
+      const entries = [...this.models.entries()].sort(([a], [b]) => this.rankOf(a) - this.rankOf(b));
+      this.models.clear();
+      for (const [file, model] of entries) this.models.set(file, model);
+      this.lastRank = entries.length > 0 ? this.rankOf(entries[entries.length - 1][0]) : -Infinity;
+      this.unordered = false;
+    }
+    return this.models;
   }
 
   private addDeclaration(decl: Declaration): void {
@@ -345,6 +347,16 @@ export class SetIndex {
     return map;
   }
 
+  private scaffoldingTasksOf(model: FileModel): string[] {
+    let tasks = this.scaffoldingTasks.get(model);
+    if (!tasks) {
+      tasks = [];
+      for (const ref of model.references) if (ref.kinds.includes('Task') && this.schema.element(ref.element.parent?.defKey)?.scaffolding) tasks.push(ref.name);
+      this.scaffoldingTasks.set(model, tasks);
+    }
+    return tasks;
+  }
+
   private buildMemberships(): TaskMemberships {
     const jobsOfTask = new Map<string, Set<string>>();
     const add = (task: string, job: string) => {
@@ -354,10 +366,10 @@ export class SetIndex {
     };
     const tasksAddedByScaffolding = new Set<string>();
     let hasJobScaffoldings = false;
-    for (const model of this.models.values()) {
+    for (const model of this.ordered().values()) {
       for (const { task, job } of model.inlineTaskJobs) add(task, job);
       for (const { task, job } of model.steps) add(task, job);
-      for (const task of this.scaffoldingTasks.get(model.file) ?? []) tasksAddedByScaffolding.add(task);
+      for (const task of this.scaffoldingTasksOf(model)) tasksAddedByScaffolding.add(task);
       if (model.scaffoldings.some((element) => this.schema.data.scaffoldingOutputs[element.name] !== undefined)) hasJobScaffoldings = true;
     }
     return { jobsOfTask, tasksAddedByScaffolding, hasJobScaffoldings };

@@ -56,6 +56,9 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const folders = params.workspaceFolders?.map((f) => uriToPath(f.uri)) ?? (params.rootUri ? [uriToPath(params.rootUri)] : []);
     manager.setFolders(folders);
     applySettings(params.initializationOptions as ClientSettings | undefined);
+    // The index cache lives in the editor's storage for this workspace (VS Code: ExtensionContext.storageUri).
+    const storage = params.initializationOptions as { storagePath?: unknown; globalStoragePath?: unknown } | undefined;
+    manager.setCacheDir(typeof storage?.storagePath === 'string' ? storage.storagePath : typeof storage?.globalStoragePath === 'string' ? storage.globalStoragePath : undefined);
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },

@@ -1,6 +1,6 @@
 import { decodeEntities } from './entities';
 import type { XmlAttribute, XmlDocument, XmlElement } from './model';
-import { parseXml } from './parse';
+import type { parseXml as ParseXml } from './parse';
 
 /**
  * A fast scanner for the common case: a well-formed file written with the constructs configuration files use
@@ -22,7 +22,15 @@ export function scanXml(text: string): XmlDocument | undefined {
 
 /** The document model of a text: the fast scanner when it can, else the reference parser. */
 export function parseDocument(text: string): XmlDocument {
-  return scanXml(text) ?? parseXml(text);
+  return scanXml(text) ?? reference()(text);
+}
+
+let referenceParser: typeof ParseXml | undefined;
+
+/** The reference parser, loaded on first need (building it costs more than scanning most configurations). */
+function reference(): typeof ParseXml {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (referenceParser ??= (require('./parse') as { parseXml: typeof ParseXml }).parseXml);
 }
 
 const GIVE_UP = new Error('outside the scanner subset');
