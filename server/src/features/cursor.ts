@@ -11,11 +11,11 @@ export type CursorContext =
   | { kind: 'none' };
 
 const NAME = /^[\w:.-]*$/;
-const ATTRIBUTE = /([\w:.-]+)\s*=\s*("[^"]*"|'[^']*')/g;
 
 export function cursorContext(text: string, offset: number, doc: XmlDocument, schema: Schema): CursorContext {
-  const lt = text.lastIndexOf('<', offset - 1);
-  const gt = text.lastIndexOf('>', offset - 1);
+  // lastIndexOf(_, -1) searches from 0: at the very start there is nothing before the cursor.
+  const lt = offset > 0 ? text.lastIndexOf('<', offset - 1) : -1;
+  const gt = offset > 0 ? text.lastIndexOf('>', offset - 1) : -1;
   if (lt < 0 || gt > lt) {
     const parent = innermostOpen(doc, offset);
     return { kind: 'content', parent, parentKey: parent ? definitionKey(parent, schema) : undefined };
@@ -31,22 +31,21 @@ export function cursorContext(text: string, offset: number, doc: XmlDocument, sc
   const afterName = tag.slice(elementName.length);
   // Attributes written after the cursor count as present too.
   const present: string[] = existing ? existing.attributes.map((a) => a.name) : [];
-  let lastEnd = 0;
-  for (const match of afterName.matchAll(ATTRIBUTE)) {
-    if (!present.includes(match[1])) present.push(match[1]);
-    lastEnd = match.index! + match[0].length;
-  }
-  const rest = afterName.slice(lastEnd);
-  const open = /([\w:.-]+)\s*=\s*(["'])([^"']*)$/.exec(rest);
+  const written = writtenAttributes(afterName);
+  for (const name of written.names) if (!present.includes(name)) present.push(name);
+  const rest = afterName.slice(written.lastEnd);
+  const open = openValue(rest);
   if (open) {
-    const typed = open[3];
+    const typed = open.typed;
     const valueStart = offset - typed.length;
-    const close = text.indexOf(open[2], offset);
+    const close = text.indexOf(open.quote, offset);
     const lineEnd = text.indexOf('\n', offset);
     const valueEnd = close >= 0 && (lineEnd < 0 || close <= lineEnd || !text.slice(offset, close).includes('<')) ? close : offset;
-    return { kind: 'attributeValue', attribute: open[1], value: { start: valueStart, end: valueEnd }, elementName, elementKey, element: existing, typed };
+    return { kind: 'attributeValue', attribute: open.name, value: { start: valueStart, end: valueEnd }, elementName, elementKey, element: existing, typed };
   }
-  const partialName = /([\w:.-]*)$/.exec(rest)![1];
+  let nameStart = rest.length;
+  while (nameStart > 0 && isNameChar(rest.charCodeAt(nameStart - 1))) nameStart--;
+  const partialName = rest.slice(nameStart);
   if (/[\s]$/.test(rest) || partialName.length > 0 || rest === '') {
     if (rest === '' && afterName !== '' && !/\s$/.test(afterName)) return { kind: 'none' };
     return { kind: 'attributeName', partial: { start: offset - partialName.length, end: offset }, elementName, elementKey, element: existing, present };
@@ -72,4 +71,66 @@ function innermostOpen(doc: XmlDocument, offset: number): XmlElement | undefined
   let element = elementAt(doc, offset);
   while (element && !(element.startTagEnd <= offset && offset <= element.span.end)) element = element.parent;
   return element;
+}
+
+// The tag text before the cursor can be huge (a pasted value, a file without quotes): scanning it must stay linear,
+// which backtracking regular expressions over it are not.
+
+function isNameChar(code: number): boolean {
+  return (code >= 48 && code <= 58) /* 0-9 : */ || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 /* _ */ || code === 46 /* . */ || code === 45 /* - */;
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 12 || code === 11 || code === 0xa0 || code === 0xfeff || code === 0x2028 || code === 0x2029 || (code >= 0x2000 && code <= 0x200a) || code === 0x1680 || code === 0x202f || code === 0x205f || code === 0x3000;
+}
+
+/** The complete `name="value"` attributes of a start tag's text (as /([\w:.-]+)\s*=\s*("[^"]*"|'[^']*')/g finds them). */
+function writtenAttributes(tag: string): { names: string[]; lastEnd: number } {
+  const names: string[] = [];
+  let lastEnd = 0;
+  const found: Record<string, number> = {}; // last indexOf result per quote: searches only move forward
+  const closing = (quote: string, from: number) => {
+    const known = found[quote];
+    if (known === -1 || (known !== undefined && known >= from)) return known;
+    return (found[quote] = tag.indexOf(quote, from));
+  };
+  let i = 0;
+  while (i < tag.length) {
+    if (!isNameChar(tag.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < tag.length && isNameChar(tag.charCodeAt(end))) end++;
+    let k = end;
+    while (k < tag.length && isSpace(tag.charCodeAt(k))) k++;
+    if (tag[k] === '=') {
+      k++;
+      while (k < tag.length && isSpace(tag.charCodeAt(k))) k++;
+      const quote = tag[k];
+      const close = quote === '"' || quote === "'" ? closing(quote, k + 1) : -1;
+      if (close >= 0) {
+        names.push(tag.slice(i, end));
+        lastEnd = i = close + 1;
+        continue;
+      }
+    }
+    i = end; // a match starting inside this name would fail the same way
+  }
+  return { names, lastEnd };
+}
+
+/** An attribute whose value is open at the end of the text (as /([\w:.-]+)\s*=\s*(["'])([^"']*)$/ finds it). */
+function openValue(rest: string): { name: string; quote: string; typed: string } | undefined {
+  const at = Math.max(rest.lastIndexOf('"'), rest.lastIndexOf("'"));
+  if (at < 0) return undefined;
+  let k = at;
+  while (k > 0 && isSpace(rest.charCodeAt(k - 1))) k--;
+  if (rest[k - 1] !== '=') return undefined;
+  k--;
+  while (k > 0 && isSpace(rest.charCodeAt(k - 1))) k--;
+  let start = k;
+  while (start > 0 && isNameChar(rest.charCodeAt(start - 1))) start--;
+  if (start === k) return undefined;
+  return { name: rest.slice(start, k), quote: rest[at], typed: rest.slice(at + 1) };
 }

@@ -15,6 +15,7 @@ export class Schema {
   private readonly taskNames: Set<string>;
   private readonly overrideNames: Map<string, string>;
   private readonly lowerCaseElementNames = new Map<string, string[]>();
+  private elementNames: string[] | undefined;
 
   constructor(readonly data: SchemaData) {
     this.taskNames = new Set();
@@ -83,9 +84,10 @@ export class Schema {
     return this.data.builtins[kind] ?? [];
   }
 
-  /** Every element name the schema knows, for "did you mean" on unknown elements. */
-  allElementNames(): string[] {
-    return [...new Set(Object.values(this.data.elements).map((e) => e.name))];
+  /** Every element name the schema knows, for "did you mean" on unknown elements (computed once: asked per element). */
+  allElementNames(): readonly string[] {
+    this.elementNames ??= [...new Set(Object.values(this.data.elements).map((e) => e.name))];
+    return this.elementNames;
   }
 
   /** Element names that differ from `name` only by case. */

@@ -1,5 +1,4 @@
-import { parse as parseCst } from '@xml-tools/parser';
-import type { CstNode, IToken } from 'chevrotain';
+import type { CstNode, ILexingError, IRecognitionException, IToken } from 'chevrotain';
 import { decodeEntities } from './entities';
 import type { Span } from './lineIndex';
 import type { SyntaxProblem, XmlAttribute, XmlDocument, XmlElement } from './model';
@@ -8,15 +7,17 @@ import type { SyntaxProblem, XmlAttribute, XmlDocument, XmlElement } from './mod
  * Parses XML text with @xml-tools/parser (the reference parser) and turns its concrete syntax tree
  * into the project's compact model. The CST is not kept.
  */
-export function parseXml(text: string): XmlDocument {
-  let result: ReturnType<typeof parseCst>;
+export function parseXml(whole: string): XmlDocument {
+  let result: BoundedParse;
   try {
-    result = parseCst(text);
+    result = parseBounded(whole);
   } catch (error) {
     // The parser recurses per nesting level; pathological input can exhaust the stack.
     const reason = error instanceof RangeError ? 'the elements are nested too deeply to analyse' : 'the XML parser failed';
     return { roots: [], syntaxErrors: [{ message: `This file cannot be analysed: ${reason}.`, span: { start: 0, end: 0 } }] };
   }
+  // After too many errors only the text before the point where they became too many is analysed.
+  const text = result.analysedLength === undefined ? whole : whole.slice(0, result.analysedLength);
   const syntaxErrors: SyntaxProblem[] = [];
   for (const lexError of result.lexErrors) {
     const start = clampOffset(lexError.offset, text.length);
@@ -33,7 +34,75 @@ export function parseXml(text: string): XmlDocument {
     if (isPhantom(elementNode)) continue;
     roots.push(convertElement(elementNode, undefined, text, syntaxErrors));
   }
-  return { roots, syntaxErrors: dedupe(syntaxErrors) };
+  let problems = dedupe(syntaxErrors);
+  if (problems.length > MAX_SYNTAX_ERRORS) problems = problems.slice(0, MAX_SYNTAX_ERRORS);
+  if (result.analysedLength !== undefined || problems.length === MAX_SYNTAX_ERRORS) {
+    const at = result.analysedLength ?? problems[problems.length - 1].span.start;
+    problems.push({ message: 'Too many syntax errors: the rest of the file is not analysed and its errors are not listed.', span: { start: at, end: at } });
+  }
+  return { roots, syntaxErrors: problems };
+}
+
+/**
+ * Past this many errors a text is not XML in any useful sense. Error recovery costs the reference parser a lot per
+ * error (megabytes of garbage took minutes), so it stops there and only the text before is analysed.
+ */
+const MAX_SYNTAX_ERRORS = 1000;
+const TOO_MANY_ERRORS = new Error('too many syntax errors');
+
+interface ReferenceParser {
+  input: IToken[];
+  /** A copy of the errors so far (chevrotain keeps them in `_errors`). */
+  errors: IRecognitionException[];
+  _errors: IRecognitionException[];
+  document(): CstNode;
+  SAVE_ERROR(error: IRecognitionException): IRecognitionException;
+}
+
+// What @xml-tools/parser's parse() does, with a budget of errors: its lexer and its (single) parser instance.
+const { xmlLexer } = require('@xml-tools/parser/lib/lexer') as { xmlLexer: { tokenize(text: string): { tokens: IToken[]; errors: ILexingError[] } } };
+const { xmlParser } = require('@xml-tools/parser/lib/parser') as { xmlParser: ReferenceParser };
+let errorBudget = Infinity;
+const saveError = xmlParser.SAVE_ERROR;
+xmlParser.SAVE_ERROR = function (this: ReferenceParser, error) {
+  if (this._errors.length >= errorBudget) throw TOO_MANY_ERRORS;
+  return saveError.call(this, error);
+};
+
+interface BoundedParse {
+  cst: CstNode;
+  lexErrors: ILexingError[];
+  parseErrors: IRecognitionException[];
+  /** Set when the text had too many errors: the length of the prefix that was parsed instead. */
+  analysedLength?: number;
+}
+
+function parseBounded(text: string): BoundedParse {
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0; // every recognition error is an Error: capturing stacks tripled the cost of bad input
+  try {
+    const full = parseOnce(text, MAX_SYNTAX_ERRORS);
+    if (full) return full;
+    // Parse again up to the token of the last error within the budget: the same errors, a tree for that part.
+    const offsets = xmlParser._errors.map((e) => e.token.startOffset).filter((o) => Number.isFinite(o) && o < text.length);
+    const analysedLength = offsets.length > 0 ? offsets[offsets.length - 1] : 0;
+    return { ...(parseOnce(text.slice(0, analysedLength), Infinity) as BoundedParse), analysedLength };
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+    errorBudget = Infinity;
+  }
+}
+
+function parseOnce(text: string, budget: number): BoundedParse | undefined {
+  const lexed = xmlLexer.tokenize(text);
+  xmlParser.input = lexed.tokens;
+  errorBudget = budget;
+  try {
+    return { cst: xmlParser.document(), lexErrors: lexed.errors, parseErrors: xmlParser.errors };
+  } catch (error) {
+    if (error === TOO_MANY_ERRORS) return undefined;
+    throw error;
+  }
 }
 
 interface PendingElement {

@@ -37,7 +37,8 @@ export function parseAppSettings(file: string, text: string, kinds: readonly Set
   const root = parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems = errors.map((error) => ({
     message: `Invalid JSON: ${describeJsonError(printParseErrorCode(error.error))}.`,
-    span: { start: error.offset, end: error.offset + Math.max(1, error.length) },
+    // At the end of the text the parser reports a one-character error past it: keep the range inside the text.
+    span: { start: Math.min(error.offset, text.length), end: Math.min(text.length, error.offset + Math.max(1, error.length)) },
   }));
   const entries: SettingsEntry[] = [];
   if (root) {

@@ -1,0 +1,84 @@
+import { strict as assert } from 'node:assert';
+import * as path from 'node:path';
+import { describe, it } from 'node:test';
+import { complete } from '../../server/src/features/completion';
+import { loadSchema } from '../../server/src/schema/schema';
+import { parseXml } from '../../server/src/syntax/parse';
+import { exampleFiles, NS } from './corpus';
+import { CASE_BOUND_MS, exercise, freshSet, FUZZ_ROOT, SETTINGS, textsOf } from './harness';
+
+// Every crash, hang or out-of-range result the fuzzer found (docs/reliability.md, "Findings"), as a fixed input.
+
+const schema = loadSchema();
+const JOBS = path.join(FUZZ_ROOT, 'Conf/Jobs.xml');
+
+/** Exercises every feature at the given offsets of `target` after replacing its text; returns the elapsed time. */
+function exerciseWith(target: string, text: string, offsets: number[]): number {
+  const texts = textsOf(exampleFiles());
+  texts.set(target, text);
+  const started = Date.now();
+  exercise(freshSet(schema, texts), texts, target, offsets);
+  return Date.now() - started;
+}
+
+describe('fuzz findings (regressions)', () => {
+  it('F1 completion at offset 0 of a file that starts with "<" gives a range inside the text (features/cursor.ts)', () => {
+    const text = exampleFiles()['Conf/Jobs.xml'];
+    const set = freshSet(schema, textsOf(exampleFiles()));
+    for (const entry of complete(set, JOBS, text, set.file(JOBS)!.doc, 0)) assert.ok(entry.replace.start <= entry.replace.end, JSON.stringify(entry.replace));
+    exerciseWith(JOBS, text, [0]);
+  });
+
+  it('F2 completion inside a huge attribute value or a tag without quotes answers in linear time (features/cursor.ts)', () => {
+    const body = 'x.'.repeat(1_000_000);
+    const cases = [
+      `<ConfigurationFile xmlns="${NS}">\n<ScalarRule Binding="${body}`, // an unterminated 2 MB value, cursor at its end
+      `<ConfigurationFile xmlns="${NS}">\n<ScalarRule Binding=${body} `, // a value without quotes
+    ];
+    for (const text of cases) {
+      const elapsed = exerciseWith(JOBS, text, [text.length, text.length - 1, text.length >> 1]);
+      assert.ok(elapsed < CASE_BOUND_MS, `took ${elapsed} ms`);
+    }
+  });
+
+  it('F3 invalid JSON at the end of the agent settings is reported inside the text (workspace/appsettings.ts)', () => {
+    for (const text of ['{ "Connections": [', '{', '{ "OpenId": { "OpenIdClients": { "Job": "', '']) {
+      const texts = textsOf(exampleFiles());
+      texts.set(SETTINGS, text);
+      const set = freshSet(schema, texts);
+      for (const d of set.diagnose(SETTINGS)) assert.ok(d.span.end <= text.length && d.span.start <= d.span.end, `${JSON.stringify(text)}: ${JSON.stringify(d.span)}`);
+      exercise(set, texts, SETTINGS, [0, text.length]);
+    }
+  });
+
+  it('F4 a text with hundreds of thousands of syntax errors is analysed up to the thousandth, quickly (syntax/parse.ts)', () => {
+    const text = `<ConfigurationFile xmlns="${NS}">\n<Job Identifier="J">\n<ScalarRule a="b="c="d=${'"e'.repeat(300_000)}`;
+    const elapsed = exerciseWith(JOBS, text, [text.length, 100]);
+    assert.ok(elapsed < CASE_BOUND_MS, `took ${elapsed} ms`);
+    const doc = parseXml(text);
+    assert.equal(doc.syntaxErrors.length, 1001);
+    assert.match(doc.syntaxErrors[1000].message, /Too many syntax errors/);
+    assert.equal(doc.roots[0]?.name, 'ConfigurationFile', 'the part before is still analysed');
+    assert.ok(doc.syntaxErrors.every((e) => e.span.end <= text.length));
+  });
+
+  it('F5 a file with more diagnostics than fit on the stack is diagnosed (engine/configurationSet.ts: no push(...list))', () => {
+    const text = `<ConfigurationFile xmlns="${NS}">\n<Job ${'a="" '.repeat(140_000)}/></ConfigurationFile>`;
+    const texts = textsOf(exampleFiles());
+    texts.set(JOBS, text);
+    const set = freshSet(schema, texts);
+    assert.ok(set.diagnose(JOBS).length > 200_000);
+    assert.ok(set.diagnoseAll().length > 200_000);
+  });
+
+  it('F6 thousands of unknown elements or attributes are checked in linear time (schema.ts, rules/unknownAttribute.ts)', () => {
+    for (const text of [`<ConfigurationFile xmlns="${NS}">\n${'<X/>'.repeat(40_000)}</ConfigurationFile>`, `<ConfigurationFile xmlns="${NS}">\n<Job ${'a="" '.repeat(40_000)}/></ConfigurationFile>`]) {
+      const elapsed = exerciseWith(JOBS, text, [100]);
+      assert.ok(elapsed < CASE_BOUND_MS, `took ${elapsed} ms`);
+    }
+  });
+
+  it('parses what it is given even when it is not XML at all', () => {
+    assert.doesNotThrow(() => parseXml('\u0000\ud800<\u0000'));
+  });
+});
