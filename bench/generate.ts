@@ -16,6 +16,8 @@ export interface GenerateOptions {
   seed?: number;
   /** Share of the bytes in generated role modules (~200 KB files). Default 0.35. */
   generatedShare?: number;
+  /** Multiplies how often deliberate mistakes occur (default 1: a few per hundred connectors). */
+  mistakes?: number;
 }
 
 export interface GeneratedTree {
@@ -111,8 +113,9 @@ export function generateTree(options: GenerateOptions): GeneratedTree {
   const close = (w: Writer) => w.line('</ConfigurationFile>');
   const display = (text: string) => (chance(0.15) ? `${text} &amp; ${pick(ACCENTED)}` : chance(0.1) ? `${text} d&apos;${pick(ACCENTED)}` : text);
   /** A deliberate mistake, about once per `every` opportunities. */
+  const mistakeFactor = options.mistakes ?? 1;
   const mistake = (every: number) => {
-    if (rnd() * every >= 1) return false;
+    if (rnd() * every >= mistakeFactor) return false;
     mistakes++;
     return true;
   };

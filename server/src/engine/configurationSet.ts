@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { applySeverityOverrides, type Diagnostic, type SeverityOverride } from '../checks/diagnostic';
 import { ENGINE_CODES, FILE_RULES, SET_RULES, SETTINGS_RULES } from '../checks/registry';
 import { runRule, type GeneratedNames, type SetRuleInput } from '../checks/rule';
-import { forEachKinds, modelChange, type ModelChange } from '../index/changes';
+import { forEachKinds, modelChange, ModelSnapshot, type ModelChange } from '../index/changes';
 import { KeyCollector, KeySpace, ReverseIndex } from '../index/dependencies';
 import { decodeModel, detachModel, encodeModel, type EncodedModel } from '../index/compact';
 import { buildFileModel, type FileModel } from '../index/fileModel';
@@ -86,8 +86,8 @@ export type UpdateResult = SourceFile & { crossFileChanged: boolean; affected: s
 
 class Source implements SourceFile {
   tree: XmlDocument | undefined;
-  /** The model as a closed file would hold it, for comparisons (see comparable()). */
-  compactView: FileModel | undefined;
+  /** What other files can see of the model, for comparisons (see snapshot()). */
+  snapshot: ModelSnapshot | undefined;
 
   constructor(
     private readonly owner: ConfigurationSet,
@@ -293,10 +293,12 @@ export class ConfigurationSet {
     }
     const previous = this.files.get(file);
     if (!previous) return [];
-    const change = modelChange(file, this.comparable(previous), undefined, this.schema, this.expandedKinds);
+    const change = modelChange(file, this.snapshotOf(previous), undefined, this.schema, this.expandedKinds, this.isRead);
     this.files.delete(file);
     this.forgetHydrated(previous);
+    const before = this.index.derivedState(change.derived);
     this.index.removeFile(file, change.derived);
+    change.keys.push(...this.index.derivedDifferences(before));
     const affected = this.invalidate(change, previous.id);
     this.readers.clear(previous.id);
     this.diagnoses.delete(file);
@@ -471,21 +473,29 @@ export class ConfigurationSet {
     this.files.set(file, source);
     // A first load of a set that nothing has read yet needs no comparison.
     const compare = previous !== undefined || this.readers.has(id) || this.diagnoses.size > 0;
-    const change = compare ? modelChange(file, previous && this.comparable(previous), this.comparable(source), this.schema, this.expandedKinds) : undefined;
+    const change = compare ? modelChange(file, previous && this.snapshotOf(previous), this.snapshotOf(source), this.schema, this.expandedKinds, this.isRead) : undefined;
+    const before = change && this.index.derivedState(change.derived);
     this.index.setFile(input.model, input.isModule, change?.derived);
+    if (change) change.keys.push(...this.index.derivedDifferences(before!));
     const affected = change ? this.invalidate(change, id) : [file];
     this.diagnoses.delete(file);
     return { source, affected };
   }
 
   /**
-   * A file's model in the form a closed file holds it: what other files can see of it is compared in that form, so
-   * that opening or closing a file (tree kept or not) is not taken for a change.
+   * What other files can see of a file's model, compared in the form a closed file holds it, so that opening or
+   * closing a file (tree kept or not) is not taken for a change. Kept with the file for its next change.
    */
-  private comparable(source: Source): FileModel {
-    if (source.encoded && !source.tree) return source.model;
-    return (source.compactView ??= source.encoded ? decodeModel(source.encoded, this.schema) : detachModel(source.model, this.schema));
+  private snapshotOf(source: Source): ModelSnapshot {
+    if (!source.snapshot) {
+      const compact = source.encoded && !source.tree ? source.model : source.encoded ? decodeModel(source.encoded, this.schema) : detachModel(source.model, this.schema);
+      source.snapshot = new ModelSnapshot(compact);
+    }
+    return source.snapshot;
   }
+
+  /** Whether some diagnosis iterates a field of every model (`ALL field`). */
+  private readonly isRead = (field: string): boolean => this.keys.find('ALL', field) !== undefined;
 
   /** Drops the cached diagnoses a change may have made stale; returns their files, the changed file first. */
   private invalidate(change: ModelChange, changedId: number): string[] {

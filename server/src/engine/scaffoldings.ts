@@ -8,7 +8,8 @@ import { attributeValue, type XmlElement } from '../syntax/model';
  * Symbols that the set's scaffoldings generate, where the vendor documents their names
  * (jobs and tasks of the job scaffoldings, menu items, workflows, entity types of the templates…).
  */
-export function generatedNames(models: Iterable<FileModel>, schema: Schema, namesOf?: (kind: string) => Iterable<string>): GeneratedNames {
+/** The names, and a signature that is equal exactly when two results answer alike. */
+export function generatedNames(models: Iterable<FileModel>, schema: Schema, namesOf?: (kind: string) => Iterable<string>): GeneratedNames & { signature: string } {
   const exact = new Map<string, Set<string>>();
   const patterns = new Map<string, RegExp[]>();
   const uncertain = new Set<string>();
@@ -53,10 +54,17 @@ export function generatedNames(models: Iterable<FileModel>, schema: Schema, name
   };
 
   for (const model of allModels) for (const element of model.scaffoldings) expandScaffolding(element, element.name, new Set());
-  return {
+  const signature = JSON.stringify([
+    [...exact].map(([kind, names]) => [kind, [...names].sort()]).sort(),
+    [...patterns].map(([kind, list]) => [kind, list.map((r) => r.source).sort()]).sort(),
+    [...uncertain].sort(),
+  ]);
+  const result: GeneratedNames & { signature: string } = {
     has: (kind, name) => exact.get(kind)?.has(name) === true || (patterns.get(kind) ?? []).some((regex) => regex.test(name)),
     uncertain: (kind) => uncertain.has(kind),
+    signature,
   };
+  return result;
 }
 
 /** Replaces {Attribute} placeholders; undefined when one has no value (the generated name is unknown). */

@@ -211,13 +211,16 @@ export function suggest(name: string, candidates: Iterable<string>, max = 3): st
   const counts = characterCounts(lower);
   for (const candidate of candidates) {
     if (candidate === name) continue;
-    if (candidate.toLowerCase() === lower) {
+    // A lower bound of the edit distance, cheap to rule out most names (0 when it cannot tell); names equal but for
+    // case have a bound of 0, so nothing that would score is skipped.
+    if (bagDistance(counts, candidate) > limit) continue;
+    const candidateLower = candidate.toLowerCase();
+    if (candidateLower === lower) {
       scored.push({ candidate, score: 0 });
       continue;
     }
     if (Math.abs(candidate.length - name.length) > limit) continue;
-    if (bagDistance(counts, candidate) > limit) continue; // a lower bound of the edit distance: cheap to rule out most names
-    const distance = editDistance(lower, candidate.toLowerCase(), limit);
+    const distance = editDistance(lower, candidateLower, limit);
     if (distance <= limit) scored.push({ candidate, score: distance });
   }
   return scored

@@ -1,16 +1,17 @@
 import type { Schema } from '../schema/schema';
 import type { KeyTag } from './dependencies';
-import type { Declaration, FileModel } from './fileModel';
+import type { FileModel } from './fileModel';
 import type { DerivedChanges } from './setIndex';
 
 /** What replacing one file's model touched: the dependency keys (see `dependencies.ts`) and the derived maps. */
 export interface ModelChange {
   keys: [KeyTag, string?, string?][];
+  /** Derived maps whose inputs changed (the set then compares their old and new content). */
   derived: DerivedChanges;
 }
 
 /** The fields of a model (some models compute them on access, so they are not all own properties). */
-const MODEL_FIELDS = ['file', 'isConfiguration', 'declarations', 'references', 'bindings', 'inlineTaskJobs', 'steps', 'dependencies', 'scaffoldings'];
+const MODEL_FIELDS = ['file', 'isConfiguration', 'declarations', 'references', 'bindings', 'inlineTaskJobs', 'steps', 'dependencies', 'scaffoldings'] as const;
 
 /** Positions do not count as content: other files read names and values; where they show a position they depend on `POS file`. */
 const POSITION_KEYS = new Set(['span', 'nameSpan', 'valueSpan', 'startTagEnd', 'children', 'spec']);
@@ -24,23 +25,50 @@ export function contentOf(value: unknown): string {
   return JSON.stringify(value, withoutPositions) ?? '';
 }
 
-function declarationsByName(model: FileModel | undefined): Map<string, string[]> {
-  const map = new Map<string, string[]>();
-  for (const decl of model?.declarations ?? []) {
-    const key = `${decl.kind}\u0000${decl.name}`;
-    const content = contentOf(decl satisfies Declaration);
-    const list = map.get(key);
-    if (list) list.push(content);
-    else map.set(key, [content]);
-  }
-  return map;
-}
+/**
+ * What other files can see of a model, without positions: its declarations by kind and name, and each field on
+ * demand. Kept with the file, so that the next change compares against it without recomputing it.
+ */
+export class ModelSnapshot {
+  private byName: Map<string, string[]> | undefined;
+  private readonly fields = new Map<string, string>();
+  private scaffoldingTaskList: string | undefined;
 
-/** Tasks named by references inside scaffolding elements (they make memberships uncertain). */
-function scaffoldingTasks(model: FileModel | undefined, schema: Schema): string {
-  const names: string[] = [];
-  for (const ref of model?.references ?? []) if (ref.kinds.includes('Task') && schema.element(ref.element.parent?.defKey)?.scaffolding) names.push(ref.name);
-  return names.join('\u0000');
+  constructor(readonly model: FileModel) {}
+
+  declarations(): Map<string, string[]> {
+    if (!this.byName) {
+      const map = new Map<string, string[]>();
+      for (const decl of this.model.declarations) {
+        const key = `${decl.kind}\u0000${decl.name}`;
+        const content = contentOf(decl);
+        const list = map.get(key);
+        if (list) list.push(content);
+        else map.set(key, [content]);
+      }
+      this.byName = map;
+    }
+    return this.byName;
+  }
+
+  field(name: string): string {
+    let content = this.fields.get(name);
+    if (content === undefined) {
+      content = contentOf((this.model as unknown as Record<string, unknown>)[name]);
+      this.fields.set(name, content);
+    }
+    return content;
+  }
+
+  /** Tasks named by references inside scaffolding elements (they make memberships uncertain). */
+  scaffoldingTasks(schema: Schema): string {
+    if (this.scaffoldingTaskList === undefined) {
+      const names: string[] = [];
+      for (const ref of this.model.references) if (ref.kinds.includes('Task') && schema.element(ref.element.parent?.defKey)?.scaffolding) names.push(ref.name);
+      this.scaffoldingTaskList = names.join('\u0000');
+    }
+    return this.scaffoldingTaskList;
+  }
 }
 
 /** Kinds whose declared names a scaffolding expands (its `forEach`): their names feed the generated names. */
@@ -52,14 +80,22 @@ export function forEachKinds(schema: Schema): Set<string> {
 
 /**
  * Compares a file's model before and after an update (either may be absent: a new or removed file) and lists what
- * other files' diagnoses may have read differently.
+ * other files' diagnoses may have read differently. `isRead(field)` tells whether any diagnosis iterates that field
+ * of every model (`ALL field`); unread fields are not compared.
  */
-export function modelChange(file: string, before: FileModel | undefined, after: FileModel | undefined, schema: Schema, expandedKinds: ReadonlySet<string>): ModelChange {
+export function modelChange(
+  file: string,
+  before: ModelSnapshot | undefined,
+  after: ModelSnapshot | undefined,
+  schema: Schema,
+  expandedKinds: ReadonlySet<string>,
+  isRead: (field: string) => boolean,
+): ModelChange {
   const keys: [KeyTag, string?, string?][] = [['MODEL', file], ['POS', file], ['ANY']];
   const touchedKinds = new Set<string>();
   const namedKinds = new Set<string>();
-  const old = declarationsByName(before);
-  const next = declarationsByName(after);
+  const old = before?.declarations() ?? new Map<string, string[]>();
+  const next = after?.declarations() ?? new Map<string, string[]>();
   for (const [key, contents] of old) {
     const other = next.get(key);
     if (other && other.length === contents.length && other.every((c, i) => c === contents[i])) continue;
@@ -78,25 +114,17 @@ export function modelChange(file: string, before: FileModel | undefined, after: 
   for (const kind of touchedKinds) keys.push(['KD', kind]);
   for (const kind of namedKinds) keys.push(['K', kind]);
 
-  // Whole fields, for rules that iterate every model.
-  const changedFields = new Set<string>();
-  for (const field of MODEL_FIELDS) {
-    const a = before ? contentOf((before as unknown as Record<string, unknown>)[field]) : undefined;
-    const b = after ? contentOf((after as unknown as Record<string, unknown>)[field]) : undefined;
-    if (a !== b) changedFields.add(field);
-  }
-  for (const field of changedFields) keys.push(['ALL', field]);
+  const changed = (field: string) => (before ? before.field(field) : undefined) !== (after ? after.field(field) : undefined);
+  for (const field of MODEL_FIELDS) if (field !== 'declarations' && isRead(field) && changed(field)) keys.push(['ALL', field]);
+  if (touchedKinds.size > 0 && isRead('declarations')) keys.push(['ALL', 'declarations']);
 
-  const generated = changedFields.has('scaffoldings') || [...namedKinds].some((kind) => expandedKinds.has(kind));
+  const scaffoldingsChanged = changed('scaffoldings');
+  const generated = scaffoldingsChanged || [...namedKinds].some((kind) => expandedKinds.has(kind));
   const derived: DerivedChanges = {
     generated,
     navigation: generated || touchedKinds.has('EntityAssociation') || touchedKinds.has('EntityType'),
-    memberships: changedFields.has('inlineTaskJobs') || changedFields.has('steps') || changedFields.has('scaffoldings') || scaffoldingTasks(before, schema) !== scaffoldingTasks(after, schema),
-    dependencies: changedFields.has('dependencies'),
+    memberships: scaffoldingsChanged || changed('inlineTaskJobs') || changed('steps') || (before?.scaffoldingTasks(schema) ?? '') !== (after?.scaffoldingTasks(schema) ?? ''),
+    dependencies: changed('dependencies'),
   };
-  if (derived.generated) keys.push(['GEN']);
-  if (derived.navigation) keys.push(['NAV']);
-  if (derived.memberships) keys.push(['MEM']);
-  if (derived.dependencies) keys.push(['DEP']);
   return { keys, derived };
 }

@@ -3,7 +3,7 @@ import { generatedNames } from '../engine/scaffoldings';
 import type { Schema } from '../schema/schema';
 import { attributeValue } from '../syntax/model';
 import type { SettingsEntry } from '../workspace/appsettings';
-import type { ReadRecorder } from './dependencies';
+import type { KeyTag, ReadRecorder } from './dependencies';
 import type { Declaration, FileModel } from './fileModel';
 
 /** A symbol declaration, from XML or from the agent settings file. */
@@ -46,7 +46,7 @@ export class SetIndex {
   private settingsByName = new Map<string, SettingsEntry[]>();
   private navigationCache: Map<string, NavigationEnd> | undefined;
   private membershipCache: TaskMemberships | undefined;
-  private generatedCache: GeneratedNames | undefined;
+  private generatedCache: (GeneratedNames & { signature: string }) | undefined;
   private parentsCache: Map<string, Set<string>> | undefined;
   private recorder: ReadRecorder | undefined;
   private readonly proxies = new WeakMap<FileModel, FileModel>();
@@ -176,6 +176,10 @@ export class SetIndex {
   /** Symbols the set's scaffoldings generate. */
   generated(): GeneratedNames {
     this.recorder?.read('GEN');
+    return this.generatedNames();
+  }
+
+  private generatedNames(): GeneratedNames & { signature: string } {
     if (!this.generatedCache) {
       this.generatedCache = this.untracked(() =>
         generatedNames(this.ordered().values(), this.schema, (kind) => (this.byKind.get(kind) ?? new Map<string, Declaration[]>()).keys()),
@@ -216,9 +220,42 @@ export class SetIndex {
 
   /** Where `Type.property` navigates to, from the EntityAssociation elements. */
   navigation(entityType: string, property: string): NavigationEnd | undefined {
-    this.recorder?.read('NAV');
+    const key = `${entityType}.${property}`;
+    this.recorder?.read('NAV', key);
+    return this.navigationMap().get(key);
+  }
+
+  private navigationMap(): Map<string, NavigationEnd> {
     if (!this.navigationCache) this.navigationCache = this.untracked(() => this.buildNavigation());
-    return this.navigationCache.get(`${entityType}.${property}`);
+    return this.navigationCache;
+  }
+
+  /** The current content of the derived maps an update may change (taken before it, compared after it). */
+  derivedState(changes: DerivedChanges): DerivedState {
+    return this.untracked(() => ({
+      navigation: changes.navigation ? this.navigationMap() : undefined,
+      generated: changes.generated ? this.generatedNames().signature : undefined,
+      memberships: changes.memberships ? membershipSignature((this.membershipCache ??= this.buildMemberships())) : undefined,
+      parents: changes.dependencies ? parentsSignature(this.taskParentsMap()) : undefined,
+    }));
+  }
+
+  /** The keys (see dependencies.ts) whose answers differ between `before` (derivedState) and now. */
+  derivedDifferences(before: DerivedState): [KeyTag, string?][] {
+    return this.untracked(() => {
+      const keys: [KeyTag, string?][] = [];
+      if (before.generated !== undefined && before.generated !== this.generatedNames().signature) keys.push(['GEN']);
+      if (before.memberships !== undefined && before.memberships !== membershipSignature((this.membershipCache ??= this.buildMemberships()))) keys.push(['MEM']);
+      if (before.parents !== undefined && before.parents !== parentsSignature(this.taskParentsMap())) keys.push(['DEP']);
+      if (before.navigation) {
+        const after = this.navigationMap();
+        const same = (a: NavigationEnd | undefined, b: NavigationEnd | undefined) =>
+          a !== undefined && b !== undefined && a.target === b.target && a.association.name === b.association.name && a.association.file === b.association.file;
+        for (const [key, end] of before.navigation) if (!same(end, after.get(key))) keys.push(['NAV', key]);
+        for (const key of after.keys()) if (!before.navigation.has(key)) keys.push(['NAV', key]);
+      }
+      return keys;
+    });
   }
 
   memberships(): TaskMemberships {
@@ -227,9 +264,7 @@ export class SetIndex {
     return this.membershipCache;
   }
 
-  /** Task → the tasks it depends on (TaskDependsOnTask), over the whole set. */
-  taskParents(): ReadonlyMap<string, ReadonlySet<string>> {
-    this.recorder?.read('DEP');
+  private taskParentsMap(): Map<string, Set<string>> {
     if (!this.parentsCache) {
       const parents = new Map<string, Set<string>>();
       for (const model of this.ordered().values()) {
@@ -243,6 +278,12 @@ export class SetIndex {
       this.parentsCache = parents;
     }
     return this.parentsCache;
+  }
+
+  /** Task → the tasks it depends on (TaskDependsOnTask), over the whole set. */
+  taskParents(): ReadonlyMap<string, ReadonlySet<string>> {
+    this.recorder?.read('DEP');
+    return this.taskParentsMap();
   }
 
   private *trackedModels(): IterableIterator<FileModel> {
@@ -374,6 +415,22 @@ export class SetIndex {
     }
     return { jobsOfTask, tasksAddedByScaffolding, hasJobScaffoldings };
   }
+}
+
+/** Derived map contents before an update (see SetIndex.derivedState). */
+export interface DerivedState {
+  navigation?: Map<string, NavigationEnd>;
+  generated?: string;
+  memberships?: string;
+  parents?: string;
+}
+
+function membershipSignature(memberships: TaskMemberships): string {
+  return JSON.stringify([[...memberships.jobsOfTask].map(([task, jobs]) => [task, [...jobs]]), [...memberships.tasksAddedByScaffolding].sort(), memberships.hasJobScaffoldings]);
+}
+
+function parentsSignature(parents: ReadonlyMap<string, ReadonlySet<string>>): string {
+  return JSON.stringify([...parents].map(([task, set]) => [task, [...set]]));
 }
 
 /** "Type:Property" (the form of an association end) split in two. */

@@ -22,7 +22,14 @@ export function scanXml(text: string): XmlDocument | undefined {
 
 /** The document model of a text: the fast scanner when it can, else the reference parser. */
 export function parseDocument(text: string): XmlDocument {
-  return scanXml(text) ?? reference()(text);
+  return (scannerEnabled ? scanXml(text) : undefined) ?? reference()(text);
+}
+
+let scannerEnabled = true;
+
+/** Turns the fast scanner off (every text then goes to the reference parser): for tests that compare both paths. */
+export function useScanner(enabled: boolean): void {
+  scannerEnabled = enabled;
 }
 
 let referenceParser: typeof ParseXml | undefined;
