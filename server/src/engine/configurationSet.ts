@@ -299,6 +299,7 @@ export class ConfigurationSet {
     const before = this.index.derivedState(change.derived);
     this.index.removeFile(file, change.derived);
     change.keys.push(...this.index.derivedDifferences(before));
+    for (const kind of this.index.takeReferenceChanges()) change.keys.push(['REFS', kind]);
     const affected = this.invalidate(change, previous.id);
     this.readers.clear(previous.id);
     this.diagnoses.delete(file);
@@ -476,7 +477,11 @@ export class ConfigurationSet {
     const change = compare ? modelChange(file, previous && this.snapshotOf(previous), this.snapshotOf(source), this.schema, this.expandedKinds, this.isRead) : undefined;
     const before = change && this.index.derivedState(change.derived);
     this.index.setFile(input.model, input.isModule, change?.derived);
-    if (change) change.keys.push(...this.index.derivedDifferences(before!));
+    const referenced = this.index.takeReferenceChanges();
+    if (change) {
+      change.keys.push(...this.index.derivedDifferences(before!));
+      for (const kind of referenced) change.keys.push(['REFS', kind]);
+    }
     const affected = change ? this.invalidate(change, id) : [file];
     this.diagnoses.delete(file);
     return { source, affected };
@@ -488,8 +493,8 @@ export class ConfigurationSet {
    */
   private snapshotOf(source: Source): ModelSnapshot {
     if (!source.snapshot) {
-      const compact = source.encoded && !source.tree ? source.model : source.encoded ? decodeModel(source.encoded, this.schema) : detachModel(source.model, this.schema);
-      source.snapshot = new ModelSnapshot(compact);
+      // A model on a tree is read as its compact form would be (see attributeNeeds), without building that form.
+      source.snapshot = source.tree && source.model !== undefined && !source.encoded ? new ModelSnapshot(source.model, true) : new ModelSnapshot(source.encoded && !source.tree ? source.model : decodeModel(source.encoded!, this.schema));
     }
     return source.snapshot;
   }

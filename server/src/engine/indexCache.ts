@@ -17,8 +17,8 @@ import type { AnalysedFile, CachedDiagnoses, ConfigurationSet, FileStamp } from 
  * Written only where the caller says (the editor's storage folder, the CLI's --cache-dir): nothing is written that
  * the user did not ask for.
  */
-const FORMAT = 2;
-const TAGS: KeyTag[] = ['D', 'K', 'KD', 'NAV', 'MEM', 'GEN', 'DEP', 'SET', 'ALL', 'MODEL', 'POS', 'ANY'];
+const FORMAT = 3;
+const TAGS: KeyTag[] = ['D', 'K', 'KD', 'NAV', 'MEM', 'GEN', 'DEP', 'REFS', 'SET', 'ALL', 'MODEL', 'POS', 'ANY'];
 
 interface CacheFile {
   format: number;

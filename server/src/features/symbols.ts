@@ -80,7 +80,7 @@ export function occurrencesOf(set: ConfigurationSet, symbol: SymbolId): Occurren
   const kinds = new Set(linkedKinds(set.schema, symbol.kind));
   const localName = symbol.kind === 'EntityType.Property' ? symbol.name.slice(symbol.name.indexOf('.') + 1) : symbol.name;
   const result: Occurrence[] = [];
-  for (const model of set.index.allModels()) {
+  for (const model of set.index.modelsMentioning([symbol.name, localName])) {
     for (const decl of model.declarations) {
       if (kinds.has(decl.kind) && decl.name === symbol.name) result.push({ file: model.file, span: decl.span, role: 'declaration', text: localName, editable: true });
     }

@@ -205,6 +205,46 @@ function resolveContext(value: string, spec: ContextSpec, index: SetIndex, use: 
 
 /** Near-miss candidates: same name ignoring case, or a small edit distance. */
 export function suggest(name: string, candidates: Iterable<string>, max = 3): string[] {
+  // Long candidate lists (every role of a large configuration) are asked again and again with the same names when a
+  // file is re-checked: answers are remembered per list content.
+  const memo = Array.isArray(candidates) && candidates.length >= MEMO_MIN ? memoFor(candidates) : undefined;
+  const key = `${max}\u0000${name}`;
+  const known = memo?.results.get(key);
+  if (known) return known.slice();
+  const result = computeSuggestions(name, candidates, max);
+  if (memo) {
+    if (memo.results.size >= MEMO_RESULTS) memo.results.clear();
+    memo.results.set(key, result.slice());
+  }
+  return result;
+}
+
+const MEMO_MIN = 256;
+const MEMO_LISTS = 8;
+const MEMO_RESULTS = 4096;
+const memos: { candidates: readonly string[]; results: Map<string, string[]> }[] = [];
+
+/** The memo of a candidate list with exactly these elements (the same strings in the same order), made if needed. */
+function memoFor(candidates: readonly string[]): (typeof memos)[number] {
+  const n = candidates.length;
+  for (let m = 0; m < memos.length; m++) {
+    const other = memos[m].candidates;
+    if (other.length !== n || other[0] !== candidates[0] || other[n - 1] !== candidates[n - 1] || other[n >> 1] !== candidates[n >> 1]) continue;
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = other[i] === candidates[i];
+    if (!same) continue;
+    const memo = memos[m];
+    memos.splice(m, 1);
+    memos.unshift(memo);
+    return memo;
+  }
+  const memo = { candidates: candidates.slice(), results: new Map<string, string[]>() };
+  memos.unshift(memo);
+  if (memos.length > MEMO_LISTS) memos.pop();
+  return memo;
+}
+
+function computeSuggestions(name: string, candidates: Iterable<string>, max: number): string[] {
   const lower = name.toLowerCase();
   const scored: { candidate: string; score: number }[] = [];
   const limit = Math.max(1, Math.min(3, Math.floor(name.length / 3)));
@@ -234,13 +274,16 @@ function characterCounts(text: string): Int32Array | undefined {
   const counts = new Int32Array(128);
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
-    if (code >= 128) return undefined;
+    if (code >= 128 || code === 0) return undefined;
     counts[code]++;
   }
   return counts;
 }
 
+/** The name's counts, less the characters the candidate being measured took (given back after each candidate). */
 const scratch = new Int32Array(128);
+let loaded: Int32Array | undefined;
+const totals = new WeakMap<Int32Array, number>();
 
 /**
  * max(characters of a missing from b, characters of b missing from a), ignoring ASCII case: never more than the edit
@@ -249,39 +292,81 @@ const scratch = new Int32Array(128);
  */
 function bagDistance(counts: Int32Array | undefined, candidate: string): number {
   if (!counts) return 0;
-  scratch.set(counts);
+  if (loaded !== counts) {
+    scratch.set(counts);
+    loaded = counts;
+  }
+  const length = candidate.length;
   let extra = 0;
-  for (let i = 0; i < candidate.length; i++) {
+  let i = 0;
+  for (; i < length; i++) {
     let code = candidate.charCodeAt(i);
-    if (code >= 128) return 0;
+    if (code >= 128 || code === 0) break;
     if (code >= 65 && code <= 90) code += 32; // as lowercase
     if (scratch[code] > 0) scratch[code]--;
     else extra++;
   }
-  let missing = 0;
-  for (let i = 0; i < 128; i++) missing += scratch[i];
-  return Math.max(extra, missing);
+  // Give back what was taken (each taken character once); the name's characters not taken are the missing ones.
+  let taken = 0;
+  for (let j = 0; j < i; j++) {
+    let code = candidate.charCodeAt(j);
+    if (code >= 65 && code <= 90) code += 32;
+    if (scratch[code] < counts[code]) {
+      scratch[code]++;
+      taken++;
+    }
+  }
+  if (i < length) return 0;
+  let all = totals.get(counts);
+  if (all === undefined) {
+    all = 0;
+    for (let c = 0; c < 128; c++) all += counts[c];
+    totals.set(counts, all);
+  }
+  return Math.max(extra, all - taken);
 }
 
-/** Levenshtein distance with transpositions, giving up above `limit`. */
+/**
+ * Levenshtein distance with transpositions (optimal string alignment), exact when it is at most `limit`; above
+ * `limit` only "more than limit" is meaningful. Only the band of cells within `limit` of the diagonal is computed.
+ */
 export function editDistance(a: string, b: string, limit: number): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
-  let previousPrevious: number[] = [];
-  let previous = Array.from({ length: cols }, (_, j) => j);
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  const over = limit + 1;
+  if (band.length < cols * 3) band = new Int32Array(cols * 3 * 2);
+  // Three rows (i-2, i-1, i) in one buffer; cells outside the band hold `over`.
+  let previousPrevious = 0;
+  let previous = cols;
+  let current = cols * 2;
+  for (let j = 0; j < cols; j++) {
+    band[previous + j] = j <= limit ? j : over;
+    band[previousPrevious + j] = over;
+  }
   for (let i = 1; i < rows; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, previousPrevious[j - 2] + 1);
-      current.push(value);
-      rowMin = Math.min(rowMin, value);
+    const from = Math.max(1, i - limit);
+    const to = Math.min(cols - 1, i + limit);
+    band[current] = i <= limit ? i : over;
+    for (let j = 1; j < from; j++) band[current + j] = over;
+    let rowMin = band[current];
+    const ai = a.charCodeAt(i - 1);
+    for (let j = from; j <= to; j++) {
+      const bj = b.charCodeAt(j - 1);
+      let value = Math.min(band[previous + j] + 1, band[current + j - 1] + 1, band[previous + j - 1] + (ai === bj ? 0 : 1));
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) value = Math.min(value, band[previousPrevious + j - 2] + 1);
+      if (value > over) value = over;
+      band[current + j] = value;
+      if (value < rowMin) rowMin = value;
     }
-    if (rowMin > limit) return limit + 1;
+    for (let j = to + 1; j < cols; j++) band[current + j] = over;
+    if (rowMin > limit) return over;
+    const rotate = previousPrevious;
     previousPrevious = previous;
     previous = current;
+    current = rotate;
   }
-  return previous[cols - 1];
+  return band[previous + cols - 1];
 }
+
+let band = new Int32Array(64 * 3);

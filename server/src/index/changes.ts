@@ -1,5 +1,7 @@
 import type { Schema } from '../schema/schema';
 import type { KeyTag } from './dependencies';
+import type { XmlElement } from '../syntax/model';
+import { attributeNeeds } from './compact';
 import type { FileModel } from './fileModel';
 import type { DerivedChanges } from './setIndex';
 
@@ -16,13 +18,39 @@ const MODEL_FIELDS = ['file', 'isConfiguration', 'declarations', 'references', '
 /** Positions do not count as content: other files read names and values; where they show a position they depend on `POS file`. */
 const POSITION_KEYS = new Set(['span', 'nameSpan', 'valueSpan', 'startTagEnd', 'children', 'spec']);
 
-function withoutPositions(key: string, value: unknown): unknown {
-  return POSITION_KEYS.has(key) ? undefined : value;
+function isElement(value: object): value is XmlElement {
+  return 'attributes' in value && 'nameSpan' in value;
 }
 
-/** Content of a value without positions (elements with their attributes and ancestors, not their children). */
-export function contentOf(value: unknown): string {
-  return JSON.stringify(value, withoutPositions) ?? '';
+/**
+ * Content of a value without positions, as a string: elements with their name, definition, attributes and ancestors
+ * (not their children). Elements are written once per snapshot (`elements` remembers them).
+ */
+export function contentOf(value: unknown, elements = new Map<XmlElement, string>(), needs?: Map<XmlElement, Set<string> | 'all'>): string {
+  if (value === undefined) return 'u';
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => contentOf(v, elements, needs)).join(',')}]`;
+  if (isElement(value)) return elementContent(value, elements, needs);
+  const parts: string[] = [];
+  for (const key of Object.keys(value)) {
+    if (POSITION_KEYS.has(key)) continue;
+    parts.push(`${key}:${contentOf((value as Record<string, unknown>)[key], elements, needs)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
+
+/** An element's content; with `needs` (a model on a tree), only the attributes its compact form would keep. */
+function elementContent(element: XmlElement, elements: Map<XmlElement, string>, needs: Map<XmlElement, Set<string> | 'all'> | undefined): string {
+  let content = elements.get(element);
+  if (content === undefined) {
+    const wanted = needs?.get(element);
+    const kept = !needs || wanted === 'all' ? element.attributes : wanted ? element.attributes.filter((a) => wanted.has(a.name)) : [];
+    const attributes = kept.map((a) => `${a.name}=${JSON.stringify(a.value ?? null)}${a.hasEntities ? '&' : ''}`).join(' ');
+    const parent = element.parent ? elementContent(element.parent, elements, needs) : '';
+    content = `<${element.name}|${element.defKey ?? ''}|${element.closed ? 1 : 0}|${element.closeName?.name ?? ''}|${attributes}|${parent}>`;
+    elements.set(element, content);
+  }
+  return content;
 }
 
 /**
@@ -33,15 +61,23 @@ export class ModelSnapshot {
   private byName: Map<string, string[]> | undefined;
   private readonly fields = new Map<string, string>();
   private scaffoldingTaskList: string | undefined;
+  private readonly elements = new Map<XmlElement, string>();
+  private readonly needs: Map<XmlElement, Set<string> | 'all'> | undefined;
 
-  constructor(readonly model: FileModel) {}
+  /** `onTree`: the model points into its file's tree (an editor buffer), not at compact elements. */
+  constructor(
+    readonly model: FileModel,
+    onTree = false,
+  ) {
+    this.needs = onTree ? attributeNeeds(model) : undefined;
+  }
 
   declarations(): Map<string, string[]> {
     if (!this.byName) {
       const map = new Map<string, string[]>();
       for (const decl of this.model.declarations) {
         const key = `${decl.kind}\u0000${decl.name}`;
-        const content = contentOf(decl);
+        const content = contentOf(decl, this.elements, this.needs);
         const list = map.get(key);
         if (list) list.push(content);
         else map.set(key, [content]);
@@ -54,7 +90,7 @@ export class ModelSnapshot {
   field(name: string): string {
     let content = this.fields.get(name);
     if (content === undefined) {
-      content = contentOf((this.model as unknown as Record<string, unknown>)[name]);
+      content = contentOf((this.model as unknown as Record<string, unknown>)[name], this.elements, this.needs);
       this.fields.set(name, content);
     }
     return content;

@@ -24,6 +24,8 @@ export interface EncodedModel {
   attributeStrings: Int32Array;
   entries: Int32Array;
   entryStrings: Int32Array;
+  /** The names the model mentions (see mentionsOf), as string indexes. */
+  mentions: Int32Array;
 }
 
 // Element record (numbers): parent, nameSpan (2), span (2), startTagEnd, flags, first attribute, attribute count,
@@ -88,8 +90,11 @@ class Ints {
   }
 }
 
-/** Encodes a model built on a tree (see buildFileModel), keeping only what detached models keep. */
-export function encodeModel(model: FileModel): EncodedModel {
+/**
+ * The attributes a model without its tree keeps, per element: all of them for declaring and scaffolding elements,
+ * the ones the model's entries name for the others (elements absent from the map keep none).
+ */
+export function attributeNeeds(model: FileModel): Map<XmlElement, Set<string> | 'all'> {
   const needs = new Map<XmlElement, Set<string> | 'all'>();
   const need = (element: XmlElement, attribute: string | 'all') => {
     const current = needs.get(element);
@@ -103,7 +108,12 @@ export function encodeModel(model: FileModel): EncodedModel {
   for (const ref of model.references) need(ref.element, ref.attribute);
   for (const use of model.bindings) need(use.element, use.attribute);
   for (const dependency of model.dependencies) need(dependency.element, 'ParentTask');
+  return needs;
+}
 
+/** Encodes a model built on a tree (see buildFileModel), keeping only what detached models keep. */
+export function encodeModel(model: FileModel): EncodedModel {
+  const needs = attributeNeeds(model);
   const strings = new StringTable();
   const elements = new Ints();
   const elementStrings = new Ints();
@@ -190,9 +200,11 @@ export function encodeModel(model: FileModel): EncodedModel {
   entries.push(model.scaffoldings.length);
   for (const element of model.scaffoldings) entries.push(idOf(element));
 
+  const mentions = Int32Array.from(mentionsOf(model), (name) => strings.id(name));
   return {
     file: model.file,
     isConfiguration: model.isConfiguration,
+    mentions,
     strings: strings.strings,
     elements: elements.result(),
     elementStrings: elementStrings.result(),
@@ -383,6 +395,11 @@ class DecodedModel implements FileModel {
     return this.decoded().scaffoldings;
   }
 
+  /** The names the model mentions (see mentionsOf), without decoding references and bindings. */
+  mentionNames(): string[] {
+    return Array.from(this.encoded.mentions, (id) => this.encoded.strings[id]);
+  }
+
   /** The plain form, for JSON. */
   toJSON(): FileModel {
     return { ...this.decoded(), file: this.file, isConfiguration: this.isConfiguration, declarations: this.declarations };
@@ -450,7 +467,7 @@ export function decodeModel(encoded: EncodedModel, schema: Schema): FileModel {
 
 /** The transferable buffers of an encoded model (for postMessage). */
 export function buffersOf(encoded: EncodedModel): ArrayBuffer[] {
-  return [encoded.elements, encoded.elementStrings, encoded.attributes, encoded.attributeStrings, encoded.entries, encoded.entryStrings].map((a) => a.buffer as ArrayBuffer);
+  return [encoded.elements, encoded.elementStrings, encoded.attributes, encoded.attributeStrings, encoded.entries, encoded.entryStrings, encoded.mentions].map((a) => a.buffer as ArrayBuffer);
 }
 
 /**
@@ -462,7 +479,7 @@ export function shareStrings(models: readonly EncodedModel[], table = new String
     const map = new Int32Array(model.strings.length);
     model.strings.forEach((value, i) => (map[i] = table.id(value)));
     const remap = (ids: Int32Array) => ids.map((id) => (id === NONE ? NONE : map[id]));
-    return { ...model, strings: table.strings, elementStrings: remap(model.elementStrings), attributeStrings: remap(model.attributeStrings), entryStrings: remap(model.entryStrings) };
+    return { ...model, strings: table.strings, elementStrings: remap(model.elementStrings), attributeStrings: remap(model.attributeStrings), entryStrings: remap(model.entryStrings), mentions: remap(model.mentions) };
   });
   return { strings: table.strings, models: shared };
 }
@@ -470,4 +487,16 @@ export function shareStrings(models: readonly EncodedModel[], table = new String
 /** A model without its tree (see CompactElement): what the set keeps of a closed file. */
 export function detachModel(model: FileModel, schema: Schema): FileModel {
   return decodeModel(encodeModel(model), schema);
+}
+
+/**
+ * Every name a model can be found by (see SetIndex.modelsMentioning): declared names, referenced names, and the
+ * identifiers of binding paths (each segment's entity type and property).
+ */
+export function mentionsOf(model: FileModel): string[] {
+  const names = new Set<string>();
+  for (const decl of model.declarations) names.add(decl.name);
+  for (const ref of model.references) names.add(ref.name);
+  for (const use of model.bindings) for (const part of use.value.split('.')) for (const token of part.split(':')) names.add(token);
+  return [...names];
 }

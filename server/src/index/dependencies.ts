@@ -3,13 +3,14 @@
  *
  * While a file is diagnosed, the set index records every read as a key (see `SetIndex.track`):
  * `D kind name` (the declarations of a name), `K kind` (the names of a kind), `KD kind` (every declaration of a kind),
- * `NAV` (association navigation), `MEM` (job memberships), `GEN` (scaffolding outputs), `DEP` (task dependencies),
+ * `NAV type.property` (association navigation), `MEM` (job memberships), `GEN` (scaffolding outputs), `DEP` (task
+ * dependencies), `REFS kind` (the names references of a kind use),
  * `SET` (the agent settings), `ALL field` (a field of every file model), `MODEL file` (one file's model) and `ANY`.
  * Files whose diagnostics point at another file (related locations) also depend on `POS file`.
  * When a file changes, the keys its change touches (see `changes.ts`) select the files to re-check: a reverse index
  * from key to readers, so an edit re-checks the edited file and its dependents only.
  */
-export type KeyTag = 'D' | 'K' | 'KD' | 'NAV' | 'MEM' | 'GEN' | 'DEP' | 'SET' | 'ALL' | 'MODEL' | 'POS' | 'ANY';
+export type KeyTag = 'D' | 'K' | 'KD' | 'NAV' | 'MEM' | 'GEN' | 'DEP' | 'REFS' | 'SET' | 'ALL' | 'MODEL' | 'POS' | 'ANY';
 
 /** Receives the reads of the diagnosis in progress. */
 export interface ReadRecorder {

@@ -4,6 +4,7 @@ import type { Schema } from '../schema/schema';
 import { attributeValue } from '../syntax/model';
 import type { SettingsEntry } from '../workspace/appsettings';
 import type { KeyTag, ReadRecorder } from './dependencies';
+import { mentionsOf } from './compact';
 import type { Declaration, FileModel } from './fileModel';
 
 /** A symbol declaration, from XML or from the agent settings file. */
@@ -54,6 +55,17 @@ export class SetIndex {
   private readonly firstSeen = new Map<string, number>();
   /** Set when a file was added out of order: `models` is sorted again before it is next read. */
   private unordered = false;
+  /** Name → files mentioning it (see mentionsOf); built on first need, then kept up to date. */
+  private mentionIndex: Map<string, string[]> | undefined;
+  private readonly mentionsByFile = new Map<string, string[]>();
+  private readonly candidateCache = new Map<string, string[]>();
+  /** Kind → its names in the set's order (first declaration first), computed on demand. */
+  private readonly nameOrder = new Map<string, string[]>();
+  /** Kind → referenced name → how many files reference it; built on first need, then kept up to date. */
+  private referenceCounts: Map<string, Map<string, number>> | undefined;
+  private readonly referencesByFile = new Map<string, Map<string, Set<string>>>();
+  /** Kinds whose set of referenced names the last update changed (see takeReferenceChanges). */
+  private referenceChanges = new Set<string>();
 
   constructor(private readonly schema: Schema) {
     // Without an explicit order, files keep the position of their first update.
@@ -69,6 +81,8 @@ export class SetIndex {
     this.rankOf = rank;
     this.unordered = true;
     for (const names of this.byKind.values()) for (const list of names.values()) list.sort((a, b) => rank(a.file) - rank(b.file));
+    this.nameOrder.clear();
+    this.candidateCache.clear();
   }
 
   /** Starts (or stops, with undefined) recording reads; returns the previous recorder. */
@@ -80,18 +94,31 @@ export class SetIndex {
 
   setFile(model: FileModel, isModule = false, changes: DerivedChanges = EVERYTHING): void {
     const replacing = this.models.has(model.file);
+    const previous = this.models.get(model.file);
+    // The order of names changes only when the file declares other names, or in another order.
+    if (!previous || !sameDeclaredNames(previous, model)) {
+      for (const decl of previous?.declarations ?? []) this.kindChanged(decl.kind);
+      for (const decl of model.declarations) this.kindChanged(decl.kind);
+    }
     this.dropDeclarations(model.file);
+    this.dropMentions(model.file);
+    this.dropReferences(model.file);
     if (replacing) this.models.set(model.file, model);
     else this.insertModel(model);
     if (isModule) this.moduleFiles.add(model.file);
     else this.moduleFiles.delete(model.file);
     for (const decl of model.declarations) this.addDeclaration(decl);
+    if (this.mentionIndex) this.addMentions(model);
+    if (this.referenceCounts) this.addReferences(model);
     this.invalidate(changes);
   }
 
   removeFile(file: string, changes: DerivedChanges = EVERYTHING): void {
     if (!this.models.has(file)) return;
+    for (const decl of this.models.get(file)!.declarations) this.kindChanged(decl.kind);
     this.dropDeclarations(file);
+    this.dropMentions(file);
+    this.dropReferences(file);
     this.models.delete(file);
     this.moduleFiles.delete(file);
     this.invalidate(changes);
@@ -117,6 +144,7 @@ export class SetIndex {
 
   setSettings(entries: SettingsEntry[]): void {
     this.settings = entries;
+    this.candidateCache.clear(); // settings names are candidates too
     this.settingsByKind = new Map();
     this.settingsByName = new Map();
     for (const entry of entries) {
@@ -149,14 +177,39 @@ export class SetIndex {
     return this.byKind.get(kind)?.get(name) ?? [];
   }
 
+  /** The declared names of a kind, in the set's order (by first declaration). */
   namesOf(kind: string): IterableIterator<string> {
     this.recorder?.read('K', kind);
-    return (this.byKind.get(kind) ?? new Map<string, Declaration[]>()).keys();
+    return this.orderedNames(kind)[Symbol.iterator]();
   }
 
+  /** The declarations of a kind, name by name in the set's order. */
   declarationsOfKind(kind: string): IterableIterator<Declaration[]> {
     this.recorder?.read('KD', kind);
-    return (this.byKind.get(kind) ?? new Map<string, Declaration[]>()).values();
+    const names = this.byKind.get(kind);
+    return this.orderedNames(kind)
+      .map((name) => names!.get(name)!)
+      [Symbol.iterator]();
+  }
+
+  /**
+   * Names of a kind ordered by their first declaration (file order, then position): what a set built from scratch
+   * iterates, whatever the order of updates.
+   */
+  private orderedNames(kind: string): string[] {
+    let names = this.nameOrder.get(kind);
+    if (!names) {
+      const entries = [...(this.byKind.get(kind) ?? new Map<string, Declaration[]>())];
+      entries.sort(([, a], [, b]) => this.rankOf(a[0].file) - this.rankOf(b[0].file) || a[0].span.start - b[0].span.start);
+      names = entries.map(([name]) => name);
+      this.nameOrder.set(kind, names);
+    }
+    return names;
+  }
+
+  private kindChanged(kind: string): void {
+    this.nameOrder.delete(kind);
+    this.candidateCache.delete(kind);
   }
 
   settingsEntries(kind?: string): readonly SettingsEntry[] {
@@ -182,7 +235,7 @@ export class SetIndex {
   private generatedNames(): GeneratedNames & { signature: string } {
     if (!this.generatedCache) {
       this.generatedCache = this.untracked(() =>
-        generatedNames(this.ordered().values(), this.schema, (kind) => (this.byKind.get(kind) ?? new Map<string, Declaration[]>()).keys()),
+        generatedNames(this.ordered().values(), this.schema, (kind) => this.orderedNames(kind)),
       );
     }
     return this.generatedCache;
@@ -213,9 +266,120 @@ export class SetIndex {
   /** Candidate names of a kind, for "did you mean" and completion. */
   candidateNames(kind: string): string[] {
     this.recorder?.read('SET');
-    const names = new Set<string>([...this.namesOf(kind), ...this.schema.builtins(kind)]);
-    for (const entry of this.settingsByKind.get(kind) ?? []) names.add(entry.name);
-    return [...names];
+    this.recorder?.read('K', kind);
+    let names = this.candidateCache.get(kind);
+    if (!names) {
+      const unique = new Set<string>([...this.orderedNames(kind), ...this.schema.builtins(kind)]);
+      for (const entry of this.settingsByKind.get(kind) ?? []) unique.add(entry.name);
+      names = [...unique];
+      this.candidateCache.set(kind, names);
+    }
+    // A copy: callers may change it; the cache must not.
+    return names.slice();
+  }
+
+  /**
+   * The models that mention any of the names (declare, reference, or use them in a binding path), in the set's
+   * order: a superset of the models a symbol occurs in, found without reading every model.
+   */
+  modelsMentioning(names: readonly string[]): FileModel[] {
+    this.recorder?.read('ANY');
+    const index = this.mentions();
+    const files = new Set<string>();
+    for (const name of names) for (const file of index.get(name) ?? []) files.add(file);
+    return [...files].sort((a, b) => this.rankOf(a) - this.rankOf(b)).map((file) => this.models.get(file)!);
+  }
+
+  /** Every name that some reference of the kind names, in any file of the set. */
+  referencedNames(kind: string): IterableIterator<string> {
+    this.recorder?.read('REFS', kind);
+    if (!this.referenceCounts) {
+      this.referenceCounts = new Map();
+      for (const model of this.ordered().values()) this.addReferences(model);
+      this.referenceChanges.clear();
+    }
+    return (this.referenceCounts.get(kind) ?? new Map<string, number>()).keys();
+  }
+
+  /** The kinds whose referenced names changed since the last call (for the dependency keys `REFS kind`). */
+  takeReferenceChanges(): string[] {
+    const kinds = [...this.referenceChanges];
+    this.referenceChanges.clear();
+    return kinds;
+  }
+
+  private addReferences(model: FileModel): void {
+    const byKind = new Map<string, Set<string>>();
+    for (const ref of model.references) {
+      for (const kind of ref.kinds) {
+        let names = byKind.get(kind);
+        if (!names) byKind.set(kind, (names = new Set()));
+        names.add(ref.name);
+      }
+    }
+    this.referencesByFile.set(model.file, byKind);
+    for (const [kind, names] of byKind) {
+      let counts = this.referenceCounts!.get(kind);
+      if (!counts) this.referenceCounts!.set(kind, (counts = new Map()));
+      for (const name of names) {
+        const count = counts.get(name) ?? 0;
+        if (count === 0) this.referenceChanges.add(kind);
+        counts.set(name, count + 1);
+      }
+    }
+  }
+
+  private dropReferences(file: string): void {
+    const byKind = this.referencesByFile.get(file);
+    if (!byKind || !this.referenceCounts) return;
+    this.referencesByFile.delete(file);
+    for (const [kind, names] of byKind) {
+      const counts = this.referenceCounts.get(kind)!;
+      for (const name of names) {
+        const count = counts.get(name)! - 1;
+        if (count === 0) {
+          counts.delete(name);
+          this.referenceChanges.add(kind);
+        } else counts.set(name, count);
+      }
+    }
+  }
+
+  /** Builds what later requests need (names → files), so that the first of them does not wait for it. */
+  prepare(): void {
+    this.mentions();
+  }
+
+  private mentions(): Map<string, string[]> {
+    if (!this.mentionIndex) {
+      this.mentionIndex = new Map();
+      for (const model of this.models.values()) this.addMentions(model);
+    }
+    return this.mentionIndex;
+  }
+
+  private addMentions(model: FileModel): void {
+    const names = (model as { mentionNames?: () => string[] }).mentionNames?.() ?? mentionsOf(model);
+    this.mentionsByFile.set(model.file, names);
+    const index = this.mentionIndex!;
+    for (const name of names) {
+      const files = index.get(name);
+      if (files) files.push(model.file);
+      else index.set(name, [model.file]);
+    }
+  }
+
+  private dropMentions(file: string): void {
+    const names = this.mentionsByFile.get(file);
+    if (!names || !this.mentionIndex) return;
+    this.mentionsByFile.delete(file);
+    for (const name of names) {
+      const files = this.mentionIndex.get(name);
+      if (!files) continue;
+      const kept = files.filter((f) => f !== file);
+      if (kept.length > 0) this.mentionIndex.set(name, kept);
+      else this.mentionIndex.delete(name);
+    }
   }
 
   /** Where `Type.property` navigates to, from the EntityAssociation elements. */
@@ -415,6 +579,15 @@ export class SetIndex {
     }
     return { jobsOfTask, tasksAddedByScaffolding, hasJobScaffoldings };
   }
+}
+
+/** Whether two models of a file declare the same names of the same kinds in the same order. */
+function sameDeclaredNames(a: FileModel, b: FileModel): boolean {
+  if (a.declarations.length !== b.declarations.length) return false;
+  for (let i = 0; i < a.declarations.length; i++) {
+    if (a.declarations[i].kind !== b.declarations[i].kind || a.declarations[i].name !== b.declarations[i].name) return false;
+  }
+  return true;
 }
 
 /** Derived map contents before an update (see SetIndex.derivedState). */

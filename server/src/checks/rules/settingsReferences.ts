@@ -78,7 +78,7 @@ export const unusedConnectionSettings: SettingsRule = {
   check({ settings, index }, report) {
     const connections = xmlNames(index, 'Connection');
     const used = new Set(connections);
-    for (const model of index.allModels()) for (const ref of model.references) if (ref.kinds.includes('appsettings:Connections')) used.add(ref.name);
+    for (const name of index.referencedNames('appsettings:Connections')) used.add(name);
     for (const entry of settings.entries) {
       if (entry.kind !== 'appsettings:Connections' || used.has(entry.name)) continue;
       const replacements = suggest(entry.name, connections);
