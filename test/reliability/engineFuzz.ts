@@ -45,13 +45,15 @@ export function engineFuzz(options: { includeDocExamples?: boolean; scale?: { hu
     { weight: 2, arbitrary: pick(settingsSeeds) },
     ...(docs.length > 0 ? [{ weight: 4, arbitrary: pick(docs) }] : []),
   );
-  const arbitrary = seedArb.chain((seed) =>
-    fc.record({
-      seed: fc.constant(seed),
-      mutations: fc.array(all[seed].kind === 'settings' ? settings : xml, { minLength: 1, maxLength: 6 }),
+  // Both lists are drawn and the one that fits the seed is used (cheaper than fc.chain, and shrinks as well).
+  const arbitrary = fc
+    .record({
+      seed: seedArb,
+      xmlMutations: fc.array(xml, { minLength: 1, maxLength: 6 }),
+      settingsMutations: fc.array(settings, { minLength: 1, maxLength: 6 }),
       picks: fc.array(fc.nat(), { minLength: 1, maxLength: 5 }),
-    }),
-  );
+    })
+    .map(({ seed, xmlMutations, settingsMutations, picks }) => ({ seed, mutations: all[seed].kind === 'settings' ? settingsMutations : xmlMutations, picks }));
   const textOf = (input: EngineFuzzCase) => applyMutations(all[input.seed].text, input.mutations);
   return {
     schema,

@@ -1,6 +1,11 @@
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
+import { isConfigurationOnDisk, readText } from '../../server/src/engine/configurationSet';
+import { WorkspaceManager } from '../../server/src/engine/workspaceManager';
 import { complete } from '../../server/src/features/completion';
 import { loadSchema } from '../../server/src/schema/schema';
 import { parseXml } from '../../server/src/syntax/parse';
@@ -75,6 +80,31 @@ describe('fuzz findings (regressions)', () => {
     for (const text of [`<ConfigurationFile xmlns="${NS}">\n${'<X/>'.repeat(40_000)}</ConfigurationFile>`, `<ConfigurationFile xmlns="${NS}">\n<Job ${'a="" '.repeat(40_000)}/></ConfigurationFile>`]) {
       const elapsed = exerciseWith(JOBS, text, [100]);
       assert.ok(elapsed < CASE_BOUND_MS, `took ${elapsed} ms`);
+    }
+  });
+
+  it('F7 a name declared thousands of times: each duplicate points at a few others, not all (rules/duplicateIdentifier.ts)', () => {
+    const text = `<ConfigurationFile xmlns="${NS}">\n${'<EntityType Identifier="E" DisplayName_L1="e"/>\n'.repeat(3000)}</ConfigurationFile>`;
+    const texts = textsOf(exampleFiles());
+    texts.set(JOBS, text);
+    const started = Date.now();
+    const duplicates = freshSet(schema, texts).diagnose(JOBS).filter((d) => d.code === 'duplicate-identifier');
+    assert.equal(duplicates.length, 3000);
+    assert.match(duplicates[0].message, /declared 3000 times/);
+    assert.ok(duplicates.every((d) => (d.related?.length ?? 0) <= 20));
+    assert.ok(Date.now() - started < CASE_BOUND_MS);
+  });
+
+  it('F8 a FIFO named .xml is reported unreadable instead of blocking the indexer forever (engine/configurationSet.ts, workspaceManager.ts)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucf-fifo-'));
+    try {
+      const fifo = path.join(dir, 'Pipe.xml');
+      if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no mkfifo here (Windows): the drill cannot be staged
+      assert.equal(isConfigurationOnDisk(fifo, schema), true, 'kept, so that it is reported');
+      assert.equal(readText(fifo, 1 << 20).problem?.code, 'unreadable-file');
+      assert.equal(new WorkspaceManager(schema).textOf(fifo), undefined);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -651,6 +651,8 @@ export function readText(file: string, maxBytes: number): ReadResult {
   const at = { start: 0, end: 0 };
   try {
     const stat = fs.statSync(file);
+    // A FIFO or a device named *.xml would block the read forever.
+    if (!stat.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' });
     const size = stat.size;
     if (size > maxBytes) {
       const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -677,6 +679,7 @@ export function readText(file: string, maxBytes: number): ReadResult {
 /** Whether a file on disk is a configuration file; unreadable XML files count, so that they get a diagnostic. */
 export function isConfigurationOnDisk(file: string, schema: Schema): boolean {
   try {
+    if (!fs.statSync(file).isFile()) return true; // opening a FIFO blocks; it is reported as unreadable
     const fd = fs.openSync(file, 'r');
     try {
       // Most files decide within their first 4 KB; the answer is the same as with the first 64 KB when it is yes.

@@ -175,7 +175,7 @@ export class WorkspaceManager {
   textOf(file: string): string | undefined {
     if (this.open.has(file)) return this.open.get(file);
     try {
-      return stripBom(fs.readFileSync(file, 'utf8'));
+      return fs.statSync(file).isFile() ? stripBom(fs.readFileSync(file, 'utf8')) : undefined; // a FIFO would block
     } catch {
       return undefined;
     }

@@ -5,6 +5,9 @@ import type { SetRule } from '../rule';
  * Two declarations of the same kind and name in one configuration set. Elements with ConsolidationMode
  * Merge or Delete change an existing declaration and are not duplicates.
  */
+/** Each of N copies points at the others: N² locations for a name copied thousands of times, so only the first few. */
+const MAX_RELATED = 20;
+
 export const duplicateIdentifier: SetRule = {
   code: 'duplicate-identifier',
   severity: 'error',
@@ -19,7 +22,7 @@ export const duplicateIdentifier: SetRule = {
       report({
         span: decl.span,
         message: `The ${label} ${shown} is declared ${others.length + 1} times in this configuration. Rename one, or mark the extra one ConsolidationMode="Merge" if it is meant to extend the first.`,
-        related: others.map((other) => ({ file: other.file, span: other.span, message: describe(other, index.isModule(other.file)) })),
+        related: others.slice(0, MAX_RELATED).map((other) => ({ file: other.file, span: other.span, message: describe(other, index.isModule(other.file)) })),
       });
     }
   },
