@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { applySeverityOverrides, type Diagnostic, type SeverityOverride } from '../checks/diagnostic';
 import { ENGINE_CODES, FILE_RULES, SET_RULES, SETTINGS_RULES } from '../checks/registry';
 import { runRule, type GeneratedNames, type SetRuleInput } from '../checks/rule';
-import { forEachKinds, modelChange, ModelSnapshot, type ModelChange } from '../index/changes';
+import { forEachKinds, modelChange, ModelSnapshot, type ModelChange, type SnapshotData } from '../index/changes';
 import { KeyCollector, KeySpace, ReverseIndex } from '../index/dependencies';
 import { decodeModel, detachModel, encodeModel, type EncodedModel } from '../index/compact';
 import { buildFileModel, type FileModel } from '../index/fileModel';
@@ -101,8 +101,10 @@ class Source implements SourceFile {
     public stamp: FileStamp | undefined,
     /** Updated from an editor buffer: the tree is authoritative and kept. */
     public fromBuffer: boolean,
-    /** The compact form the model was decoded from (closed files). */
+    /** The compact form the model was decoded from (closed files, large buffers analysed in the background). */
     public encoded: EncodedModel | undefined,
+    /** For a large buffer analysed in the background: the text analysed (its tree is rebuilt from it on demand). */
+    public bufferText?: string,
   ) {
     this.tree = tree;
   }
@@ -134,6 +136,9 @@ export class ConfigurationSet {
   private readonly hydrated: Source[] = [];
   private readonly expandedKinds: ReadonlySet<string>;
   private order = new Map<string, number>();
+  /** The files in canonical order (module files first), and how many are module files. */
+  private orderedFiles: string[] = [];
+  private moduleCount = 0;
   /** True when the last load from disk found every file in the index cache, unchanged. */
   reusedEverything = false;
 
@@ -277,6 +282,18 @@ export class ConfigurationSet {
     return Object.assign(source, { crossFileChanged: affected.length > 1, affected });
   }
 
+  /**
+   * Installs an editor buffer analysed in the background (see BackgroundAnalyser): kept in compact form like a closed
+   * file, its tree rebuilt from `text` when a feature needs it. `declarations` is its snapshot, computed there too.
+   */
+  installBuffer(analysed: AnalysedFile, text: string, precomputed: SnapshotData): UpdateResult {
+    const model = decodeModel(analysed.encoded, this.schema);
+    const lines = LineIndex.fromStarts(analysed.lineStarts, analysed.textLength);
+    const snapshot = new ModelSnapshot(model, false, precomputed);
+    const { source, affected } = this.install({ path: analysed.path, isModule: analysed.isModule, model, local: analysed.local, lines, encoded: analysed.encoded, bufferText: text, snapshot });
+    return Object.assign(source, { crossFileChanged: affected.length > 1, affected });
+  }
+
   /** Installs a file analysed elsewhere (a worker, the index cache) or read from disk: a closed file. */
   installAnalysed(analysed: AnalysedFile): string[] {
     const model = decodeModel(analysed.encoded, this.schema);
@@ -393,6 +410,12 @@ export class ConfigurationSet {
     return this.layout.modules.some((m) => !path.relative(m, file).startsWith('..'));
   }
 
+  /** Builds the reverse dependencies and the names → files index now rather than on the first edit or request. */
+  prepareForEdits(): void {
+    this.readers.prepare();
+    this.index.prepare();
+  }
+
   /** The agent settings as read (for the index cache: diagnoses depend on them). */
   settingsFingerprint(): string {
     return [this.settings, ...this.extraSettings.values()].map((s) => (s ? `${s.path}\u0000${s.hash ?? 'unreadable'}` : '-')).join('\n');
@@ -428,6 +451,16 @@ export class ConfigurationSet {
 
   /** @internal Rebuilds the tree of a closed file from the disk (see SourceFile.doc). */
   rebuildTree(source: Source): XmlDocument {
+    if (source.bufferText !== undefined) {
+      // A large buffer: its tree comes from the text that was analysed, and is kept while the buffer is.
+      const doc = looksBinary(source.bufferText) ? EMPTY_DOCUMENT : parseDocument(source.bufferText);
+      if (doc === EMPTY_DOCUMENT) return doc;
+      const model = buildFileModel(source.path, doc, this.schema);
+      source.tree = doc;
+      source.model = model;
+      this.index.replaceEquivalent(model);
+      return doc;
+    }
     let stamp: FileStamp | undefined;
     let text: string | undefined;
     try {
@@ -464,12 +497,25 @@ export class ConfigurationSet {
     if (at >= 0) this.hydrated.splice(at, 1);
   }
 
-  private install(input: { path: string; isModule: boolean; model: FileModel; local: Diagnostic[]; lines: LineIndex; tree?: XmlDocument; encoded?: EncodedModel; stamp?: FileStamp }): { source: Source; affected: string[] } {
+  private install(input: {
+    path: string;
+    isModule: boolean;
+    model: FileModel;
+    local: Diagnostic[];
+    lines: LineIndex;
+    tree?: XmlDocument;
+    encoded?: EncodedModel;
+    stamp?: FileStamp;
+    bufferText?: string;
+    snapshot?: ModelSnapshot;
+  }): { source: Source; affected: string[] } {
     const file = input.path;
     const previous = this.files.get(file);
     if (!this.order.has(file)) this.addToOrder(file, input.isModule);
     const id = this.idOf(file);
-    const source = new Source(this, file, input.lines, input.tree, input.model, input.isModule, input.local, id, input.stamp, input.tree !== undefined, input.encoded);
+    const fromBuffer = input.tree !== undefined || input.bufferText !== undefined;
+    const source = new Source(this, file, input.lines, input.tree, input.model, input.isModule, input.local, id, input.stamp, fromBuffer, input.encoded, input.bufferText);
+    source.snapshot = input.snapshot;
     if (previous) this.forgetHydrated(previous);
     this.files.set(file, source);
     // A first load of a set that nothing has read yet needs no comparison.
@@ -566,20 +612,32 @@ export class ConfigurationSet {
 
   private setCanonicalOrder(files: readonly string[]): void {
     this.order = new Map(files.map((file, i) => [file, i]));
+    this.orderedFiles = [...files];
+    this.moduleCount = this.layout.moduleFiles.length;
     this.index.setOrder((file) => this.order.get(file) ?? Number.MAX_SAFE_INTEGER);
   }
 
-  /** A file that was not in the layout: placed where a fresh discovery would list it (modules first, then by path). */
+  /**
+   * A file that was not in the layout: placed where a fresh discovery would list it (modules first, then by path),
+   * with a rank between its neighbours', so that no other rank changes.
+   */
   private addToOrder(file: string, isModule: boolean): void {
-    const ordered = [...this.order.keys()];
-    const modules = ordered.filter((f) => this.files.get(f)?.isModule ?? this.layout.moduleFiles.includes(f));
-    const others = ordered.filter((f) => !modules.includes(f));
-    if (isModule) modules.push(file);
+    let at: number;
+    if (isModule) at = this.moduleCount++;
     else {
-      others.push(file);
-      others.sort();
+      let low = this.moduleCount;
+      let high = this.orderedFiles.length;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (this.orderedFiles[mid] < file) low = mid + 1;
+        else high = mid;
+      }
+      at = low;
     }
-    this.setCanonicalOrder([...modules, ...others]);
+    const before = at > 0 ? this.order.get(this.orderedFiles[at - 1])! : -1;
+    const after = at < this.orderedFiles.length ? this.order.get(this.orderedFiles[at])! : before + 2;
+    this.orderedFiles.splice(at, 0, file);
+    this.order.set(file, (before + after) / 2);
   }
 
   /** The settings changed: every file that read them must be re-diagnosed. Returns those files. */

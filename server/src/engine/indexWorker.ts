@@ -3,10 +3,11 @@
  * time, and posts back what the set keeps of each (the model without its tree, file diagnostics, line starts).
  */
 import { parentPort, type MessagePort } from 'node:worker_threads';
-import { buffersOf } from '../index/compact';
+import { ModelSnapshot } from '../index/changes';
+import { buffersOf, encodeModel } from '../index/compact';
 import { loadSchema } from '../schema/schema';
-import { analyseFromDisk } from './configurationSet';
-import type { WorkerReply, WorkerRequest } from './parallel';
+import { analyseFromDisk, analyseTree, type AnalysedFile } from './configurationSet';
+import type { TextReply, WorkerReply, WorkerRequest } from './parallel';
 
 const schema = loadSchema();
 
@@ -14,6 +15,14 @@ function serve(port: MessagePort, signal: Int32Array | undefined): void {
   port.on('message', (request: WorkerRequest) => {
     if (request.kind === 'stop') {
       port.close();
+      return;
+    }
+    if (request.kind === 'text') {
+      const { model, local, lines } = analyseTree(request.file, request.text, request.isModule, schema, []);
+      const snapshot = new ModelSnapshot(model, true).export(schema);
+      const analysed: AnalysedFile = { path: request.file, isModule: request.isModule, encoded: encodeModel(model), local, lineStarts: lines.starts(), textLength: lines.length };
+      const reply: TextReply = { id: request.id, analysed, snapshot };
+      port.postMessage(reply, [analysed.lineStarts.buffer as ArrayBuffer, ...buffersOf(analysed.encoded)]);
       return;
     }
     const results = request.files.map((file) => analyseFromDisk(file.path, file.isModule, schema, request.maxBytes));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import type { SnapshotData } from '../index/changes';
 import type { AnalysedFile } from './configurationSet';
 
 /**
@@ -16,7 +17,17 @@ export interface FileJob {
   isModule: boolean;
 }
 
-export type WorkerRequest = { kind: 'analyse'; chunk: number; files: FileJob[]; maxBytes: number } | { kind: 'stop' };
+export type WorkerRequest =
+  | { kind: 'analyse'; chunk: number; files: FileJob[]; maxBytes: number }
+  | { kind: 'text'; id: number; file: string; text: string; isModule: boolean }
+  | { kind: 'stop' };
+
+/** A text analysed in the background: the file as a closed file holds it, and the content of its declarations. */
+export interface TextReply {
+  id: number;
+  analysed: AnalysedFile;
+  snapshot: SnapshotData;
+}
 
 export interface WorkerReply {
   chunk: number;
@@ -191,5 +202,47 @@ export async function analyseInParallel(
     });
   } finally {
     stopPool(pool);
+  }
+}
+
+/**
+ * One worker thread kept for large editor buffers: their parse, model and file rules run there while the calling
+ * thread keeps answering requests. Texts are analysed in order; `analyse` resolves with the result.
+ */
+export class BackgroundAnalyser {
+  private pool: Pool | undefined;
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (reply: TextReply) => void; reject: (error: Error) => void }>();
+
+  /** False when no worker can be started (then the caller analyses on its own thread). */
+  get available(): boolean {
+    return workerScript() !== undefined;
+  }
+
+  analyse(file: string, text: string, isModule: boolean): Promise<TextReply> {
+    if (!this.pool) {
+      this.pool = startPool(1, false);
+      if (!this.pool) return Promise.reject(new Error('no worker thread available'));
+      this.pool.ports[0].on('message', (reply: TextReply) => {
+        const waiter = this.pending.get(reply.id);
+        this.pending.delete(reply.id);
+        waiter?.resolve(reply);
+      });
+      this.pool.workers[0].on('error', (error) => {
+        for (const waiter of this.pending.values()) waiter.reject(error);
+        this.pending.clear();
+        this.pool = undefined;
+      });
+    }
+    const id = this.nextId++;
+    return new Promise<TextReply>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.pool!.ports[0].postMessage({ kind: 'text', id, file, text, isModule } satisfies WorkerRequest);
+    });
+  }
+
+  dispose(): void {
+    if (this.pool) stopPool(this.pool);
+    this.pool = undefined;
   }
 }

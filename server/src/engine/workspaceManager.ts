@@ -7,6 +7,7 @@ import { discoverSets, isInside, widenToEnclosingConf, type SetLayout } from '..
 import { findWorkspaceConfig, loadWorkspaceConfig, type WorkspaceConfig } from '../workspace/workspaceConfig';
 import { ConfigurationSet, isConfigurationOnDisk } from './configurationSet';
 import { IndexCache } from './indexCache';
+import { BackgroundAnalyser, type TextReply } from './parallel';
 import { looksLikeConfiguration } from './sniff';
 
 export interface ManagerSettings {
@@ -19,6 +20,9 @@ export interface ManagerSettings {
   /** Worker threads for the initial index (default: one per core for large sets, none for small ones; 0: none). */
   workers?: number;
 }
+
+/** Buffers longer than this (in UTF-16 units) are analysed on a worker thread by changeDocumentAsync. */
+export const LARGE_BUFFER = 1024 * 1024;
 
 export interface IndexProgress {
   (done: number, total: number): void;
@@ -35,6 +39,9 @@ export class WorkspaceManager {
   problems: string[] = [];
   private cacheDir: string | undefined = process.env.USERCUBE_CONF_CACHE_DIR || undefined;
   private caches = new Map<string, { cache: IndexCache; sets: ConfigurationSet[] }>();
+  /** Per open file, a counter of updates (a background analysis installs only if it is still the latest). */
+  private readonly versions = new Map<string, number>();
+  private readonly background = new BackgroundAnalyser();
   private saveTimer: NodeJS.Timeout | undefined;
   /** Set when a change may move set boundaries (a new configuration or settings file, the workspace file). */
   needsReindex = false;
@@ -104,6 +111,11 @@ export class WorkspaceManager {
     }
     this.sets = sets;
     this.scheduleCacheSave(2000);
+    // Once the shell has published the initial diagnoses (synchronously after this resolves), build what edits and
+    // requests use, so that the first of them does not pay for it.
+    setTimeout(() => {
+      if (this.sets === sets) for (const set of sets) set.prepareForEdits();
+    }, 0).unref?.();
     return true;
   }
 
@@ -153,17 +165,51 @@ export class WorkspaceManager {
 
   /** Files whose diagnostics may have changed after `changed` changed (the changed file first). */
   openDocument(file: string, text: string): string[] {
+    this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
     this.open.set(file, stripBom(text));
     return this.applyText(file, stripBom(text));
   }
 
   changeDocument(file: string, text: string): string[] {
-    this.open.set(file, stripBom(text));
-    return this.applyText(file, stripBom(text));
+    return this.openDocument(file, text);
+  }
+
+  /**
+   * As changeDocument, but a large buffer (over LARGE_BUFFER characters) is parsed and checked on a worker thread, so
+   * that requests keep being answered meanwhile. Resolves with the files to re-diagnose; with none when a newer text
+   * of the file arrived in the meantime (its own update reports them).
+   */
+  async changeDocumentAsync(file: string, raw: string): Promise<string[]> {
+    const text = stripBom(raw);
+    if (text.length < LARGE_BUFFER || isSettingsName(file) || !this.background.available) return this.changeDocument(file, text);
+    // A buffer not yet known joins the set of its folder when it is a configuration file (as in applyText).
+    const set =
+      this.setOf(file) ??
+      (/\.xml$/i.test(file) && looksLikeConfiguration(text, this.schema.namespace, this.schema.rootElement)
+        ? this.sets.filter((s) => isInside(file, s.root)).sort((a, b) => b.root.length - a.root.length)[0]
+        : undefined);
+    if (!set || set.settingsFile()?.path === file) return this.changeDocument(file, text);
+    const version = (this.versions.get(file) ?? 0) + 1;
+    this.versions.set(file, version);
+    this.open.set(file, text);
+    let reply: TextReply;
+    try {
+      reply = await this.background.analyse(file, text, set.isModuleFile(file));
+    } catch {
+      return this.versions.get(file) === version ? this.applyText(file, text) : [];
+    }
+    // Superseded (a newer text, a reindex) or closed meanwhile: nothing to install.
+    if (this.versions.get(file) !== version || this.open.get(file) !== text || !this.sets.includes(set)) return [];
+    return set.installBuffer(reply.analysed, text, reply.snapshot).affected;
+  }
+
+  openDocumentAsync(file: string, text: string): Promise<string[]> {
+    return this.changeDocumentAsync(file, text);
   }
 
   /** The buffer is closed: the disk content is authoritative again. */
   closeDocument(file: string): string[] {
+    this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
     this.open.delete(file);
     return this.fileChangedOnDisk(file);
   }

@@ -58,30 +58,66 @@ function elementContent(element: XmlElement, elements: Map<XmlElement, string>, 
  * demand. Kept with the file, so that the next change compares against it without recomputing it.
  */
 export class ModelSnapshot {
+  /** The declarations in model order: `kind\0name` and their content. */
+  private decls: { keys: string[]; contents: string[] } | undefined;
   private byName: Map<string, string[]> | undefined;
   private readonly fields = new Map<string, string>();
   private scaffoldingTaskList: string | undefined;
   private readonly elements = new Map<XmlElement, string>();
   private readonly needs: Map<XmlElement, Set<string> | 'all'> | undefined;
 
-  /** `onTree`: the model points into its file's tree (an editor buffer), not at compact elements. */
+  /**
+   * `onTree`: the model points into its file's tree (an editor buffer), not at compact elements.
+   * `precomputed`: the snapshot computed elsewhere (a worker) from the same text.
+   */
   constructor(
     readonly model: FileModel,
     onTree = false,
+    precomputed?: SnapshotData,
   ) {
     this.needs = onTree ? attributeNeeds(model) : undefined;
+    if (precomputed) {
+      const keys = precomputed.keys === '' ? [] : precomputed.keys.split('\u0001');
+      this.decls = { keys, contents: keys.length === 0 ? [] : precomputed.contents.split('\u0001') };
+      for (const [field, content] of precomputed.fields) this.fields.set(field, content);
+      this.scaffoldingTaskList = precomputed.scaffoldingTasks;
+    }
   }
 
+  /** What another thread needs to rebuild this snapshot without the tree (see SnapshotData). */
+  export(schema: Schema): SnapshotData {
+    const { keys, contents } = this.declarationList();
+    return {
+      keys: keys.join('\u0001'),
+      contents: contents.join('\u0001'),
+      fields: DERIVED_FIELDS.map((field) => [field, this.field(field)]),
+      scaffoldingTasks: this.scaffoldingTasks(schema),
+    };
+  }
+
+  declarationList(): { keys: string[]; contents: string[] } {
+    if (!this.decls) {
+      const keys: string[] = [];
+      const contents: string[] = [];
+      for (const decl of this.model.declarations) {
+        keys.push(`${decl.kind}\u0000${decl.name}`);
+        contents.push(contentOf(decl, this.elements, this.needs));
+      }
+      this.decls = { keys, contents };
+    }
+    return this.decls;
+  }
+
+  /** Declarations by `kind\0name`, their contents in model order. */
   declarations(): Map<string, string[]> {
     if (!this.byName) {
+      const { keys, contents } = this.declarationList();
       const map = new Map<string, string[]>();
-      for (const decl of this.model.declarations) {
-        const key = `${decl.kind}\u0000${decl.name}`;
-        const content = contentOf(decl, this.elements, this.needs);
+      keys.forEach((key, i) => {
         const list = map.get(key);
-        if (list) list.push(content);
-        else map.set(key, [content]);
-      }
+        if (list) list.push(contents[i]);
+        else map.set(key, [contents[i]]);
+      });
       this.byName = map;
     }
     return this.byName;
@@ -107,6 +143,18 @@ export class ModelSnapshot {
   }
 }
 
+/** The fields every change compares (they feed derived maps). */
+const DERIVED_FIELDS = ['scaffoldings', 'inlineTaskJobs', 'steps', 'dependencies'];
+
+/** A snapshot computed elsewhere (see ModelSnapshot.export). */
+export interface SnapshotData {
+  /** Declaration keys and contents in model order, each joined with U+0001 (two strings transfer fast). */
+  keys: string;
+  contents: string;
+  fields: [string, string][];
+  scaffoldingTasks: string;
+}
+
 /** Kinds whose declared names a scaffolding expands (its `forEach`): their names feed the generated names. */
 export function forEachKinds(schema: Schema): Set<string> {
   const kinds = new Set<string>();
@@ -130,6 +178,21 @@ export function modelChange(
   const keys: [KeyTag, string?, string?][] = [['MODEL', file], ['POS', file], ['ANY']];
   const touchedKinds = new Set<string>();
   const namedKinds = new Set<string>();
+  const sequence = (a: string[], b: string[]) => a.length === b.length && a.every((key, i) => key === b[i]);
+  const oldList = before?.declarationList();
+  const newList = after?.declarationList();
+  if (oldList && newList && sequence(oldList.keys, newList.keys)) {
+    // The same names in the same order (most edits): compare contents one by one.
+    const seen = new Set<string>();
+    oldList.keys.forEach((key, i) => {
+      if (oldList.contents[i] === newList.contents[i] || seen.has(key)) return;
+      seen.add(key);
+      const [kind, name] = key.split('\u0000');
+      keys.push(['D', kind, name]);
+      touchedKinds.add(kind);
+    });
+  } else compareByName();
+  function compareByName(): void {
   const old = before?.declarations() ?? new Map<string, string[]>();
   const next = after?.declarations() ?? new Map<string, string[]>();
   for (const [key, contents] of old) {
@@ -146,6 +209,7 @@ export function modelChange(
     keys.push(['D', kind, name]);
     touchedKinds.add(kind);
     namedKinds.add(kind);
+  }
   }
   for (const kind of touchedKinds) keys.push(['KD', kind]);
   for (const kind of namedKinds) keys.push(['K', kind]);

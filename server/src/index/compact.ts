@@ -395,6 +395,28 @@ class DecodedModel implements FileModel {
     return this.decoded().scaffoldings;
   }
 
+  /** Referenced names by kind (see SetIndex.referencedNames), read from the arrays without decoding references. */
+  referencedByKind(): Map<string, Set<string>> {
+    if (this.rest) return referencedByKind(this.rest.references);
+    const { strings, entries, entryStrings, elementStrings } = this.encoded;
+    const byKind = new Map<string, Set<string>>();
+    let at = this.restAt;
+    let stringAt = this.restStringsAt;
+    const count = entries[at++];
+    for (let i = 0; i < count; i++, at += 3, stringAt += 2) {
+      const name = strings[entryStrings[stringAt]];
+      const attribute = strings[entryStrings[stringAt + 1]];
+      const defKey = elementStrings[entries[at + 2] * ES + 1];
+      const kinds = this.schema.attribute(defKey === NONE ? undefined : strings[defKey], attribute)!.spec.ref!.kinds;
+      for (const kind of kinds) {
+        let names = byKind.get(kind);
+        if (!names) byKind.set(kind, (names = new Set()));
+        names.add(name);
+      }
+    }
+    return byKind;
+  }
+
   /** The names the model mentions (see mentionsOf), without decoding references and bindings. */
   mentionNames(): string[] {
     return Array.from(this.encoded.mentions, (id) => this.encoded.strings[id]);
@@ -499,4 +521,17 @@ export function mentionsOf(model: FileModel): string[] {
   for (const ref of model.references) names.add(ref.name);
   for (const use of model.bindings) for (const part of use.value.split('.')) for (const token of part.split(':')) names.add(token);
   return [...names];
+}
+
+/** Referenced names by kind, from references. */
+export function referencedByKind(references: readonly Reference[]): Map<string, Set<string>> {
+  const byKind = new Map<string, Set<string>>();
+  for (const ref of references) {
+    for (const kind of ref.kinds) {
+      let names = byKind.get(kind);
+      if (!names) byKind.set(kind, (names = new Set()));
+      names.add(ref.name);
+    }
+  }
+  return byKind;
 }

@@ -4,7 +4,7 @@ import type { Schema } from '../schema/schema';
 import { attributeValue } from '../syntax/model';
 import type { SettingsEntry } from '../workspace/appsettings';
 import type { KeyTag, ReadRecorder } from './dependencies';
-import { mentionsOf } from './compact';
+import { mentionsOf, referencedByKind } from './compact';
 import type { Declaration, FileModel } from './fileModel';
 
 /** A symbol declaration, from XML or from the agent settings file. */
@@ -95,19 +95,22 @@ export class SetIndex {
   setFile(model: FileModel, isModule = false, changes: DerivedChanges = EVERYTHING): void {
     const replacing = this.models.has(model.file);
     const previous = this.models.get(model.file);
-    // The order of names changes only when the file declares other names, or in another order.
-    if (!previous || !sameDeclaredNames(previous, model)) {
+    // The order of names changes only when the file declares other names, or in another order; then declarations
+    // can also be swapped in place.
+    const sameNames = previous !== undefined && sameDeclaredNames(previous, model);
+    if (!sameNames) {
       for (const decl of previous?.declarations ?? []) this.kindChanged(decl.kind);
       for (const decl of model.declarations) this.kindChanged(decl.kind);
+      this.dropDeclarations(model.file);
     }
-    this.dropDeclarations(model.file);
     this.dropMentions(model.file);
     this.dropReferences(model.file);
     if (replacing) this.models.set(model.file, model);
     else this.insertModel(model);
     if (isModule) this.moduleFiles.add(model.file);
     else this.moduleFiles.delete(model.file);
-    for (const decl of model.declarations) this.addDeclaration(decl);
+    if (sameNames) this.swapDeclarations(previous!, model);
+    else for (const decl of model.declarations) this.addDeclaration(decl);
     if (this.mentionIndex) this.addMentions(model);
     if (this.referenceCounts) this.addReferences(model);
     this.invalidate(changes);
@@ -130,11 +133,16 @@ export class SetIndex {
    */
   replaceEquivalent(model: FileModel): void {
     const previous = this.models.get(model.file);
-    if (!previous || previous.declarations.length !== model.declarations.length) {
+    if (!previous || !sameDeclaredNames(previous, model)) {
       this.setFile(model, this.moduleFiles.has(model.file));
       return;
     }
     this.models.set(model.file, model);
+    this.swapDeclarations(previous, model);
+  }
+
+  /** Replaces the declarations of `previous` by those of `model` (the same names in the same order) in place. */
+  private swapDeclarations(previous: FileModel, model: FileModel): void {
     previous.declarations.forEach((old, i) => {
       const list = this.byKind.get(old.kind)?.get(old.name);
       const at = list ? list.indexOf(old) : -1;
@@ -309,14 +317,7 @@ export class SetIndex {
   }
 
   private addReferences(model: FileModel): void {
-    const byKind = new Map<string, Set<string>>();
-    for (const ref of model.references) {
-      for (const kind of ref.kinds) {
-        let names = byKind.get(kind);
-        if (!names) byKind.set(kind, (names = new Set()));
-        names.add(ref.name);
-      }
-    }
+    const byKind = (model as { referencedByKind?: () => Map<string, Set<string>> }).referencedByKind?.() ?? referencedByKind(model.references);
     this.referencesByFile.set(model.file, byKind);
     for (const [kind, names] of byKind) {
       let counts = this.referenceCounts!.get(kind);

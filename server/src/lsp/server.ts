@@ -174,7 +174,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
 
   documents.onDidOpen((event) => {
     const file = uriToPath(event.document.uri);
-    void afterChange(manager.openDocument(file, event.document.getText()));
+    void manager.openDocumentAsync(file, event.document.getText()).then(afterChange);
   });
 
   documents.onDidChangeContent((event) => {
@@ -186,7 +186,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       setTimeout(() => {
         pending.delete(file);
         const document = documents.get(event.document.uri);
-        if (document) void afterChange(manager.changeDocument(file, document.getText()));
+        // Large buffers are parsed on a worker thread meanwhile (see changeDocumentAsync).
+        if (document) void manager.changeDocumentAsync(file, document.getText()).then(afterChange);
       }, TYPING_DELAY_MS),
     );
   });
