@@ -1,6 +1,6 @@
 import type { ConfigurationSet } from '../engine/configurationSet';
 import type { Span } from '../syntax/lineIndex';
-import { declarationsOf, occurrencesOf, symbolAt } from './symbols';
+import { declarationsOf, occurrencesOf, settingsOccurrencesOf, symbolAt } from './symbols';
 
 export interface FileSpan {
   file: string;
@@ -12,9 +12,7 @@ export function findDefinition(set: ConfigurationSet, file: string, offset: numb
   const hit = symbolAt(set, file, offset);
   if (!hit) return [];
   const xml = declarationsOf(set, hit.symbol).map((d) => ({ file: d.file, span: d.span }));
-  const settings = occurrencesOf(set, hit.symbol)
-    .filter((o) => o.role === 'settings')
-    .map((o) => ({ file: o.file, span: o.span }));
+  const settings = settingsOccurrencesOf(set, hit.symbol).map((o) => ({ file: o.file, span: o.span }));
   // From a settings key, the definition is the XML declaration; from XML, both (XML first).
   const targets = hit.role === 'settings' ? xml : [...xml, ...settings];
   return targets.filter((t) => !(t.file === file && t.span.start === hit.span.start));

@@ -34,6 +34,16 @@ export interface SymbolHit {
  * (a `<Connection>` and its agent settings entry; an `<OpenIdClient>` and its settings key; …).
  */
 export function linkedKinds(schema: Schema, kind: string): string[] {
+  let cache = linkedCache.get(schema);
+  if (!cache) linkedCache.set(schema, (cache = new Map()));
+  let result = cache.get(kind);
+  if (!result) cache.set(kind, (result = computeLinkedKinds(schema, kind)));
+  return [...result];
+}
+
+const linkedCache = new WeakMap<Schema, Map<string, string[]>>();
+
+function computeLinkedKinds(schema: Schema, kind: string): string[] {
   const linked = new Set([kind]);
   for (const element of Object.values(schema.data.elements)) {
     for (const attribute of Object.values(element.attributes)) {
@@ -97,6 +107,15 @@ export function occurrencesOf(set: ConfigurationSet, symbol: SymbolId): Occurren
       }
     }
   }
+  result.push(...settingsOccurrencesOf(set, symbol));
+  return result;
+}
+
+/** The agent settings entries that name the symbol (the 'settings' occurrences of occurrencesOf, alone and fast). */
+export function settingsOccurrencesOf(set: ConfigurationSet, symbol: SymbolId): Occurrence[] {
+  const kinds = new Set(linkedKinds(set.schema, symbol.kind));
+  const localName = symbol.kind === 'EntityType.Property' ? symbol.name.slice(symbol.name.indexOf('.') + 1) : symbol.name;
+  const result: Occurrence[] = [];
   for (const entry of set.index.settingsEntries()) {
     if (kinds.has(entry.kind) && entry.name === symbol.name) result.push({ file: entry.file, span: entry.span, role: 'settings', text: localName, editable: true });
   }

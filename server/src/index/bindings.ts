@@ -172,10 +172,7 @@ function isImplicitProperty(type: string, property: string, index: SetIndex): bo
 }
 
 export function propertiesOf(type: string, index: SetIndex): string[] {
-  const prefix = `${type}.`;
-  const names: string[] = [];
-  for (const name of index.namesOf(PROPERTY_KIND)) if (name.startsWith(prefix)) names.push(name.slice(prefix.length));
-  return names;
+  return index.propertiesOf(type);
 }
 
 /** The entity type a relative binding starts from, following the schema's context specs. */

@@ -61,6 +61,8 @@ export class SetIndex {
   private readonly candidateCache = new Map<string, string[]>();
   /** Kind → its names in the set's order (first declaration first), computed on demand. */
   private readonly nameOrder = new Map<string, string[]>();
+  /** Entity type → its property names in the set's order, computed on demand. */
+  private propertiesByType: Map<string, string[]> | undefined;
   /** Kind → referenced name → how many files reference it; built on first need, then kept up to date. */
   private referenceCounts: Map<string, Map<string, number>> | undefined;
   private readonly referencesByFile = new Map<string, Map<string, Set<string>>>();
@@ -83,6 +85,7 @@ export class SetIndex {
     for (const names of this.byKind.values()) for (const list of names.values()) list.sort((a, b) => rank(a.file) - rank(b.file));
     this.nameOrder.clear();
     this.candidateCache.clear();
+    this.propertiesByType = undefined;
   }
 
   /** Starts (or stops, with undefined) recording reads; returns the previous recorder. */
@@ -218,6 +221,26 @@ export class SetIndex {
   private kindChanged(kind: string): void {
     this.nameOrder.delete(kind);
     this.candidateCache.delete(kind);
+    if (kind === PROPERTY_KIND) this.propertiesByType = undefined;
+  }
+
+  /** The property names of an entity type (declared as "Type.name"), in the set's order. */
+  propertiesOf(type: string): string[] {
+    this.recorder?.read('K', PROPERTY_KIND);
+    if (!this.propertiesByType) {
+      const byType = new Map<string, string[]>();
+      for (const name of this.orderedNames(PROPERTY_KIND)) {
+        // Every prefix ending before a dot is an owner the name starts with (names normally have one dot).
+        for (let dot = name.indexOf('.'); dot >= 0; dot = name.indexOf('.', dot + 1)) {
+          const owner = name.slice(0, dot);
+          const list = byType.get(owner);
+          if (list) list.push(name.slice(dot + 1));
+          else byType.set(owner, [name.slice(dot + 1)]);
+        }
+      }
+      this.propertiesByType = byType;
+    }
+    return (this.propertiesByType.get(type) ?? []).slice();
   }
 
   settingsEntries(kind?: string): readonly SettingsEntry[] {
@@ -581,6 +604,8 @@ export class SetIndex {
     return { jobsOfTask, tasksAddedByScaffolding, hasJobScaffoldings };
   }
 }
+
+const PROPERTY_KIND = 'EntityType.Property';
 
 /** Whether two models of a file declare the same names of the same kinds in the same order. */
 function sameDeclaredNames(a: FileModel, b: FileModel): boolean {
