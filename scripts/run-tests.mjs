@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { run } from 'node:test';
 import { spec } from 'node:test/reporters';
 
-const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['out/test/unit', 'out/test/protocol', 'out/test/cli'];
+const roots = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['out/test/unit', 'out/test/protocol', 'out/test/cli', 'out/test/reliability'];
 const files = roots.flatMap((root) => listTests(root)).sort();
 let passed = 0;
 let failed = 0;

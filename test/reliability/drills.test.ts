@@ -124,9 +124,10 @@ describe('fault drills: files', () => {
     assert.deepEqual([...new Set(codesByFile(cli(invalid.dir)))], ['A.xml unknown-attribute', 'appsettings.agent.json invalid-json']);
     const missing = ws({ 'Conf/A.xml': xml });
     assert.deepEqual(codesByFile(cli(missing.dir)), ['A.xml unknown-attribute']);
-    for (const garbage of ['', 'null', '[]', '"text"', '\u0000\u0001', '{"Connections": 5, "OpenId": []}']) {
+    for (const garbage of ['', 'null', '[]', '"text"', '\u0000\u0001', '{"Connections": 5, "OpenId": []}', '{"Connections": {"ADExport": null}}']) {
       const w = ws({ 'Conf/A.xml': xml, 'appsettings.agent.json': garbage });
-      assert.ok(codesByFile(cli(w.dir)).includes('A.xml unknown-attribute'), JSON.stringify(garbage));
+      const codes = checkPaths([w.dir], schema).diagnostics.map((d) => `${path.basename(d.file)} ${d.code}`);
+      assert.ok(codes.includes('A.xml unknown-attribute'), JSON.stringify(garbage));
     }
   });
 
