@@ -76,13 +76,34 @@ class Ints {
   private buffer = new Int32Array(256);
   length = 0;
 
-  push(...values: number[]): void {
-    if (this.length + values.length > this.buffer.length) {
-      const grown = new Int32Array(Math.max(this.buffer.length * 2, this.length + values.length));
+  push(a: number, b?: number, c?: number, d?: number, e?: number, f?: number, g?: number, h?: number, i?: number, j?: number, k?: number): void {
+    if (this.length + 11 > this.buffer.length) {
+      const grown = new Int32Array(this.buffer.length * 2);
       grown.set(this.buffer);
       this.buffer = grown;
     }
-    for (const value of values) this.buffer[this.length++] = value;
+    const buffer = this.buffer;
+    buffer[this.length++] = a;
+    if (b === undefined) return;
+    buffer[this.length++] = b;
+    if (c === undefined) return;
+    buffer[this.length++] = c;
+    if (d === undefined) return;
+    buffer[this.length++] = d;
+    if (e === undefined) return;
+    buffer[this.length++] = e;
+    if (f === undefined) return;
+    buffer[this.length++] = f;
+    if (g === undefined) return;
+    buffer[this.length++] = g;
+    if (h === undefined) return;
+    buffer[this.length++] = h;
+    if (i === undefined) return;
+    buffer[this.length++] = i;
+    if (j === undefined) return;
+    buffer[this.length++] = j;
+    if (k === undefined) return;
+    buffer[this.length++] = k;
   }
 
   result(): Int32Array {
@@ -519,7 +540,17 @@ export function mentionsOf(model: FileModel): string[] {
   const names = new Set<string>();
   for (const decl of model.declarations) names.add(decl.name);
   for (const ref of model.references) names.add(ref.name);
-  for (const use of model.bindings) for (const part of use.value.split('.')) for (const token of part.split(':')) names.add(token);
+  for (const use of model.bindings) {
+    // The pieces between '.' and ':' (as split('.') then split(':') would give them).
+    const value = use.value;
+    let start = 0;
+    for (let i = 0; i <= value.length; i++) {
+      const code = i < value.length ? value.charCodeAt(i) : 46;
+      if (code !== 46 /* . */ && code !== 58 /* : */) continue;
+      names.add(value.slice(start, i));
+      start = i + 1;
+    }
+  }
   return [...names];
 }
 

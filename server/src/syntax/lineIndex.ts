@@ -33,13 +33,18 @@ export class LineIndex {
 
   constructor(text: string) {
     const starts: number[] = [0];
-    for (let i = 0; i < text.length; i++) {
-      const ch = text.charCodeAt(i);
-      if (ch === 13 /* \r */) {
-        if (text.charCodeAt(i + 1) === 10) i++;
-        starts.push(i + 1);
-      } else if (ch === 10 /* \n */) {
-        starts.push(i + 1);
+    if (!hasLoneCarriageReturn(text)) {
+      // Every line ends with \n (or \r\n): the native search finds them fastest.
+      for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) starts.push(at + 1);
+    } else {
+      for (let i = 0; i < text.length; i++) {
+        const ch = text.charCodeAt(i);
+        if (ch === 13 /* \r */) {
+          if (text.charCodeAt(i + 1) === 10) i++;
+          starts.push(i + 1);
+        } else if (ch === 10 /* \n */) {
+          starts.push(i + 1);
+        }
       }
     }
     this.lineStarts = Uint32Array.from(starts);
@@ -79,4 +84,10 @@ export class LineIndex {
   rangeOf(span: Span): Range {
     return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
   }
+}
+
+/** True when some \r is not followed by \n (an old Mac line end): then every character is looked at. */
+function hasLoneCarriageReturn(text: string): boolean {
+  for (let at = text.indexOf('\r'); at >= 0; at = text.indexOf('\r', at + 1)) if (text.charCodeAt(at + 1) !== 10) return true;
+  return false;
 }

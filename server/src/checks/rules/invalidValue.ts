@@ -42,8 +42,7 @@ export function checkValue(value: string, spec: AttributeSpec): { message: strin
     case 'Enum': {
       const values = spec.enumValues ?? [];
       if (spec.enumClosed === false || values.length === 0) return undefined;
-      const accepted = values.flatMap((v) => (v.name ? [v.value, v.name] : [v.value]));
-      if (accepted.some((a) => a.toLowerCase() === trimmed.toLowerCase())) return undefined;
+      if (acceptedOf(spec).has(trimmed.toLowerCase())) return undefined;
       const names = values.map((v) => v.name ?? v.value);
       const listed = values.map((v) => (v.name ? `${v.name} (${v.value})` : v.value)).join(', ');
       return { message: `allowed values are ${listed}.`, replacements: suggest(trimmed, names) };
@@ -51,4 +50,16 @@ export function checkValue(value: string, spec: AttributeSpec): { message: strin
     default:
       return undefined;
   }
+}
+
+const acceptedCache = new WeakMap<AttributeSpec, Set<string>>();
+
+/** The values and names an enumeration accepts, lowercased (computed once per attribute definition). */
+function acceptedOf(spec: AttributeSpec): Set<string> {
+  let accepted = acceptedCache.get(spec);
+  if (!accepted) {
+    accepted = new Set((spec.enumValues ?? []).flatMap((v) => (v.name ? [v.value, v.name] : [v.value])).map((a) => a.toLowerCase()));
+    acceptedCache.set(spec, accepted);
+  }
+  return accepted;
 }

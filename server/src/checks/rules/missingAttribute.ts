@@ -1,4 +1,5 @@
 import { attributeValue, walk } from '../../syntax/model';
+import type { ElementSpec } from '../../schema/types';
 import type { FileRule } from '../rule';
 
 export const missingAttribute: FileRule = {
@@ -11,14 +12,9 @@ export const missingAttribute: FileRule = {
       if (!spec) continue;
       // A Merge or Delete element only names what it changes.
       if (attributeValue(element, 'ConsolidationMode') !== undefined) continue;
-      const present = new Set(element.attributes.map((a) => a.name));
-      const missing = Object.entries(spec.attributes)
-        .filter(([name, attr]) => attr.required && !attr.requiredRelaxed && !present.has(name))
-        .map(([name]) => name);
-      for (const family of spec.families ?? []) {
-        if (!family.spec.required || family.spec.requiredRelaxed) continue;
-        if (!present.has(family.example)) missing.push(family.example);
-      }
+      const required = requiredOf(spec);
+      if (required.length === 0) continue;
+      const missing = required.filter((name) => !element.attributes.some((a) => a.name === name));
       if (missing.length === 0) continue;
       const list = missing.map((m) => `'${m}'`).join(', ');
       report({
@@ -29,3 +25,18 @@ export const missingAttribute: FileRule = {
     }
   },
 };
+
+const requiredCache = new WeakMap<ElementSpec, string[]>();
+
+/** Required attributes of a definition (named ones, then one example per required family), computed once. */
+function requiredOf(spec: ElementSpec): string[] {
+  let required = requiredCache.get(spec);
+  if (!required) {
+    required = Object.entries(spec.attributes)
+      .filter(([, attr]) => attr.required && !attr.requiredRelaxed)
+      .map(([name]) => name);
+    for (const family of spec.families ?? []) if (family.spec.required && !family.spec.requiredRelaxed) required.push(family.example);
+    requiredCache.set(spec, required);
+  }
+  return required;
+}
