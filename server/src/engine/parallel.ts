@@ -88,6 +88,7 @@ function startPool(count: number, sync: boolean): Pool | undefined {
     const channel = new MessageChannel();
     worker.postMessage({ port: channel.port2, signal: shared }, [channel.port2]);
     worker.unref();
+    channel.port1.unref();
     workers.push(worker);
     ports.push(channel.port1);
   }
@@ -228,7 +229,9 @@ export class BackgroundAnalyser {
         this.pending.delete(reply.id);
         waiter?.resolve(reply);
       });
-      this.pool.workers[0].on('error', (error) => {
+      const pool = this.pool;
+      pool.workers[0].on('error', (error) => {
+        if (this.pool !== pool) return;
         for (const waiter of this.pending.values()) waiter.reject(error);
         this.pending.clear();
         this.pool = undefined;
@@ -239,6 +242,21 @@ export class BackgroundAnalyser {
       this.pending.set(id, { resolve, reject });
       this.pool!.ports[0].postMessage({ kind: 'text', id, file, text, isModule } satisfies WorkerRequest);
     });
+  }
+
+  /** True while some text is being analysed. */
+  get busy(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Abandons the analyses in progress (their promises reject) and frees the thread at once. */
+  cancel(): void {
+    if (!this.pool || this.pending.size === 0) return;
+    const pool = this.pool;
+    this.pool = undefined;
+    for (const waiter of this.pending.values()) waiter.reject(new Error('cancelled'));
+    this.pending.clear();
+    for (const worker of pool.workers) void worker.terminate();
   }
 
   dispose(): void {

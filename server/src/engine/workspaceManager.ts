@@ -42,6 +42,8 @@ export class WorkspaceManager {
   /** Per open file, a counter of updates (a background analysis installs only if it is still the latest). */
   private readonly versions = new Map<string, number>();
   private readonly background = new BackgroundAnalyser();
+  /** Files with a background analysis under way. */
+  private readonly backgroundFiles = new Set<string>();
   private saveTimer: NodeJS.Timeout | undefined;
   /** Set when a change may move set boundaries (a new configuration or settings file, the workspace file). */
   needsReindex = false;
@@ -166,6 +168,8 @@ export class WorkspaceManager {
   /** Files whose diagnostics may have changed after `changed` changed (the changed file first). */
   openDocument(file: string, text: string): string[] {
     this.versions.set(file, (this.versions.get(file) ?? 0) + 1);
+    // A background analysis of an older text of this file is of no use any more: free the thread for this one.
+    if (this.backgroundFiles.has(file)) this.background.cancel();
     this.open.set(file, stripBom(text));
     return this.applyText(file, stripBom(text));
   }
@@ -193,10 +197,13 @@ export class WorkspaceManager {
     this.versions.set(file, version);
     this.open.set(file, text);
     let reply: TextReply;
+    this.backgroundFiles.add(file);
     try {
       reply = await this.background.analyse(file, text, set.isModuleFile(file));
     } catch {
       return this.versions.get(file) === version ? this.applyText(file, text) : [];
+    } finally {
+      if (!this.background.busy) this.backgroundFiles.clear();
     }
     // Superseded (a newer text, a reindex) or closed meanwhile: nothing to install.
     if (this.versions.get(file) !== version || this.open.get(file) !== text || !this.sets.includes(set)) return [];

@@ -146,11 +146,16 @@ export class SetIndex {
 
   /** Replaces the declarations of `previous` by those of `model` (the same names in the same order) in place. */
   private swapDeclarations(previous: FileModel, model: FileModel): void {
-    previous.declarations.forEach((old, i) => {
+    // Once per list (a name declared many times in one file must not cost a search per declaration).
+    const replacement = new Map<Declaration, Declaration>();
+    previous.declarations.forEach((old, i) => replacement.set(old, model.declarations[i]));
+    const done = new Set<Declaration[]>();
+    for (const old of previous.declarations) {
       const list = this.byKind.get(old.kind)?.get(old.name);
-      const at = list ? list.indexOf(old) : -1;
-      if (list && at >= 0) list[at] = model.declarations[i];
-    });
+      if (!list || done.has(list)) continue;
+      done.add(list);
+      for (let at = 0; at < list.length; at++) list[at] = replacement.get(list[at]) ?? list[at];
+    }
   }
 
   setSettings(entries: SettingsEntry[]): void {
@@ -541,11 +546,14 @@ export class SetIndex {
   private dropDeclarations(file: string): void {
     const previous = this.models.get(file);
     if (!previous) return;
+    // Once per name (a name declared many times in one file must not cost a pass per declaration).
+    const done = new Set<Declaration[]>();
     for (const decl of previous.declarations) {
       const names = this.byKind.get(decl.kind);
       const list = names?.get(decl.name);
-      if (!names || !list) continue;
+      if (!names || !list || done.has(list)) continue;
       const kept = list.filter((d) => d.file !== file);
+      done.add(kept);
       if (kept.length > 0) names.set(decl.name, kept);
       else names.delete(decl.name);
     }
