@@ -20,9 +20,10 @@ export const FUZZ_ROOT = path.resolve('/fuzz-workspace');
 const CONF = path.join(FUZZ_ROOT, 'Conf');
 export const SETTINGS = path.join(FUZZ_ROOT, 'appsettings.agent.json');
 
-/** Every request a case makes is expected to answer well within this (generous, for a loaded CI machine). */
-// Catches hangs and runaway (quadratic) work, not speed: a loaded 2-core CI machine must never trip it.
-// Speed is measured by `npm run bench`, not by tests.
+/**
+ * Every request a case makes must answer within this. It catches hangs and runaway (quadratic) work, not speed:
+ * a loaded 2-core CI machine must never trip it. Speed is measured by `npm run bench`, not by tests.
+ */
 export const CASE_BOUND_MS = 60_000;
 
 export class InvariantError extends Error {}
