@@ -177,9 +177,11 @@ export async function session(dir: string, typical: string, largest: string, rou
     await client.connection.sendRequest('textDocument/rename', { textDocument: { uri: uriOf(file) }, position: lines.positionAt(cursors.rename.offset), newName: 'Directory_Person' });
     result.renameMs = now() - renameStart;
 
-    // A 10 MB file is opened and edited while requests keep coming on the typical file.
+    // A 10 MB file is opened, then edited (reparsed) while requests keep coming on the typical file.
     const huge = path.join(dir, 'Conf', 'Huge', 'Huge.xml');
     const hugeText = hugeFile(hugeBytes, connectors);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(huge), languageId: 'xml', version: 1, text: hugeText } });
+    await client.connection.sendRequest('textDocument/definition', { textDocument: { uri: uriOf(file) }, position: lines.positionAt(cursors.definition[0].offset) });
     const during: number[] = [];
     let running = true;
     const requests = (async () => {
@@ -190,7 +192,6 @@ export async function session(dir: string, typical: string, largest: string, rou
       }
     })();
     const hugeMark = client.published.length;
-    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(huge), languageId: 'xml', version: 1, text: hugeText } });
     for (let v = 2; v <= 4; v++) {
       await new Promise((r) => setTimeout(r, 400));
       const edited = hugeText.replace('Huge role 1"', `Huge role 1 (edit ${v})"`);

@@ -210,8 +210,12 @@ export class WorkspaceManager {
     return set.installBuffer(reply.analysed, text, reply.snapshot).affected;
   }
 
+  /**
+   * Opening is analysed at once, whatever the size (requests on the file need its tree, and nothing older exists);
+   * only later changes of a large buffer go to the background.
+   */
   openDocumentAsync(file: string, text: string): Promise<string[]> {
-    return this.changeDocumentAsync(file, text);
+    return Promise.resolve(this.openDocument(file, text));
   }
 
   /** The buffer is closed: the disk content is authoritative again. */
