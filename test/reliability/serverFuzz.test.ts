@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { fuzzServer } from './serverFuzz';
+import { extremeDocuments, fuzzServer } from './serverFuzz';
 import { REQUEST_BOUND_MS } from './serverProcess';
 
 // The short server run of `npm test` (fixed seed; FUZZ_SEED and FUZZ_SERVER_ROUNDS change it). `npm run fuzz` runs
@@ -17,5 +17,14 @@ describe('fuzzing the language server over stdio (short run)', () => {
     assert.deepEqual(report.outside, [], 'diagnostics outside their document');
     assert.equal(report.rounds, ROUNDS);
     assert.ok(report.requests > ROUNDS * 30, `${report.requests} requests`);
+  });
+});
+
+describe('extreme documents over stdio', () => {
+  it('a 1.2 MB single line (5 MB in npm run fuzz), 10,000-deep nesting and a 2 MB attribute value, opened and changed: every request answers within the bound', async () => {
+    const report = await extremeDocuments(Number(process.env.FUZZ_EXTREME_BYTES ?? 1_200_000));
+    assert.deepEqual(report.failures, []);
+    assert.deepEqual(report.logged, []);
+    assert.equal(report.exited, undefined);
   });
 });

@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LineIndex } from '../../server/src/syntax/lineIndex';
-import { exampleFiles } from './corpus';
+import { exampleFiles, NS } from './corpus';
 import { engineFuzz } from './engineFuzz';
-import { ServerProcess, uri } from './serverProcess';
+import { REQUEST_BOUND_MS, ServerProcess, uri } from './serverProcess';
 
 /** What a server fuzz session saw: requests made and every broken invariant. */
 export interface ServerFuzzReport {
@@ -85,6 +85,10 @@ export async function fuzzServer(rounds: number, seed: number, onRound?: (done: 
     }
     if (!report.exited) await server.request('workspace/symbol', { query: '' }); // every notification sent before it has arrived
     report.logged = server.escapedErrors();
+    // The status counts what was published (without re-reading it: a finding of the fuzzer, see docs/reliability.md).
+    const status = server.notifications.filter((n) => n.method === 'usercubeConf/status').pop()?.params as { problems: number } | undefined;
+    const publishedCount = [...server.diagnostics.values()].reduce((n, list) => n + list.length, 0);
+    if (!report.exited && status && status.problems !== publishedCount) report.failures.push(`status counts ${status.problems} problems, ${publishedCount} are published`);
     for (const [file, diagnostics] of server.diagnostics) {
       const text = texts.get(file) ?? fs.readFileSync(file, 'utf8');
       const lines = new LineIndex(text);
@@ -97,4 +101,89 @@ export async function fuzzServer(rounds: number, seed: number, onRound?: (done: 
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return report;
+}
+
+/**
+ * The first answer after a large document is opened or changed waits for its analysis (the request sees the latest
+ * text): it has this bound, the others REQUEST_BOUND_MS.
+ */
+export const FIRST_ANSWER_BOUND_MS = 120_000;
+
+/**
+ * Extreme documents opened in the server, then changed at once (an edit while the first text is analysed): a single
+ * line of `bytes` characters (examples' HR.xml copied with unique names: a minified generated file), 10,000-deep
+ * nesting, and a 1.2 MB attribute value. Every request at their start, middle and end must answer within the bounds.
+ */
+export async function extremeDocuments(bytes: number): Promise<ServerFuzzReport & { firstAnswerMs: number[] }> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucf-extreme-'));
+  const report: ServerFuzzReport & { firstAnswerMs: number[] } = { rounds: 0, requests: 0, failures: [], logged: [], outside: [], firstAnswerMs: [] };
+  const server = new ServerProcess();
+  let stopping = false;
+  void server.exited.then(({ code, signal }) => {
+    if (!stopping) report.exited ??= `exited with code ${code} (signal ${signal})`;
+  });
+  try {
+    fs.mkdirSync(path.join(dir, 'Conf'));
+    for (const [relative, text] of Object.entries(exampleFiles())) fs.writeFileSync(path.join(dir, relative), text);
+    await server.initialize([dir]);
+    await server.ready();
+    const open = `<ConfigurationFile xmlns="${NS}">`;
+    const line = exampleFiles()['Conf/HR.xml'].replace(/^[\s\S]*?<ConfigurationFile[^>]*>|<\/ConfigurationFile>\s*$/g, '').replace(/\r?\n\s*/g, ' ');
+    const declared = new Set([...line.matchAll(/Identifier="(\w+)"/g)].map((m) => m[1]));
+    const copies: string[] = [];
+    for (let i = 0, length = 0; length < bytes; i++, length += line.length + 40) copies.push(line.replace(/"(\w+)"/g, (quoted, name: string) => (declared.has(name) ? `"${name}_${i}"` : quoted)));
+    const documents = {
+      'Conf/OneLine.xml': `${open}${copies.join('')}</ConfigurationFile>`,
+      'Conf/Deep.xml': `${open}${'<Job Identifier="J">'.repeat(10_000)}${'</Job>'.repeat(10_000)}</ConfigurationFile>`,
+      'Conf/Value.xml': `${open}<EntityType Identifier="${'E.'.repeat(600_000)}" /></ConfigurationFile>`,
+    };
+    let version = 1;
+    for (const [relative, text] of Object.entries(documents)) {
+      const file = path.join(dir, relative);
+      const ask = async (method: string, params: unknown, bound = REQUEST_BOUND_MS) => {
+        report.requests++;
+        try {
+          const { error } = await server.answer(method, params, bound);
+          if (error && error.code !== 0) report.failures.push(`${relative} ${method}: ${error.code} ${error.message}`);
+        } catch (error) {
+          report.failures.push(`${relative} ${method}: ${(error as Error).message}`);
+        }
+      };
+      const statuses = server.statuses().length;
+      await server.open(file, text);
+      const changed = text.slice(0, text.length - 25);
+      await server.change(file, changed, ++version); // an edit while the first text is analysed
+      const started = Date.now();
+      await ask('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 0, character: 1 } }, FIRST_ANSWER_BOUND_MS);
+      report.firstAnswerMs.push(Date.now() - started);
+      // Analyses of the opened and the changed text may still be finishing in the background: let them.
+      await server.until(() => server.statuses().slice(statuses).filter((s) => s === 'ready').length >= 2, 'the analyses to end', FIRST_ANSWER_BOUND_MS).catch(() => undefined);
+      const lines = new LineIndex(changed);
+      for (const offset of [0, 40, changed.length >> 1, changed.length - 30]) {
+        const position = lines.positionAt(offset);
+        for (const method of ['textDocument/completion', 'textDocument/hover', 'textDocument/definition', 'textDocument/references']) {
+          await ask(method, { textDocument: { uri: uri(file) }, position, context: { includeDeclaration: true } });
+        }
+      }
+      await ask('textDocument/documentSymbol', { textDocument: { uri: uri(file) } });
+      await ask('textDocument/semanticTokens/full', { textDocument: { uri: uri(file) } });
+      await server.close(file);
+      report.rounds++;
+    }
+    await ask0(server, report);
+    report.logged = server.escapedErrors();
+  } finally {
+    stopping = true;
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return report;
+}
+
+async function ask0(server: ServerProcess, report: ServerFuzzReport): Promise<void> {
+  try {
+    await server.request('workspace/symbol', { query: 'HR' });
+  } catch (error) {
+    report.failures.push(`workspace/symbol: ${(error as Error).message}`);
+  }
 }

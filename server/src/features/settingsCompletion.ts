@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ConfigurationSet } from '../engine/configurationSet';
 import type { Span } from '../syntax/lineIndex';
 import { attributeValue } from '../syntax/model';
+import { stringSpan } from '../workspace/appsettings';
 import type { CompletionEntry } from './completion';
 
 const CONNECTIONS = 'appsettings:Connections';
@@ -79,7 +80,7 @@ export function settingKeyAt(root: Node | undefined, offset: number): { connecti
     for (const setting of body?.type === 'object' ? body.children ?? [] : []) {
       const keyNode = setting.children?.[0];
       if (keyNode && keyNode.offset <= offset && offset <= keyNode.offset + keyNode.length) {
-        return { connection: String(nameNode?.value), key: String(keyNode.value), span: { start: keyNode.offset + 1, end: keyNode.offset + keyNode.length - 1 } };
+        return { connection: String(nameNode?.value), key: String(keyNode.value), span: stringSpan(keyNode) };
       }
     }
   }

@@ -28,7 +28,7 @@ import { documentSymbols, workspaceSymbols, type OutlineSymbol } from '../featur
 import { semanticTokens, TOKEN_MODIFIERS, TOKEN_TYPES } from '../features/semanticTokens';
 import { loadSchema } from '../schema/schema';
 import { LineIndex } from '../syntax/lineIndex';
-import { parseXml } from '../syntax/parse';
+import { parseDocument } from '../syntax/scan';
 import { pathToUri, toCompletionItem, toLocation, toLspDiagnostic, toRange, toSymbolKind, uriToPath } from './convert';
 
 const TYPING_DELAY_MS = 150;
@@ -43,6 +43,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   const manager = new WorkspaceManager(schema);
   const documents = new TextDocuments(TextDocument);
   const published = new Map<string, string>();
+  /** Number of diagnostics published per file (the status counts them without parsing what was published). */
+  const publishedCount = new Map<string, number>();
   const pending = new Map<string, NodeJS.Timeout>();
   let capabilities: InitializeParams['capabilities'] = {};
   let docsBase = DEFAULT_DOCS_BASE;
@@ -148,7 +150,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   function sendStatus(state: 'indexing' | 'ready'): void {
     const files = manager.allSets().reduce((n, s) => n + s.configurationFiles().length, 0);
     let problems = 0;
-    for (const text of published.values()) problems += text === '[]' ? 0 : (JSON.parse(text) as unknown[]).length;
+    for (const count of publishedCount.values()) problems += count;
     void connection.sendNotification('usercubeConf/status', { state, files, problems });
   }
 
@@ -158,8 +160,13 @@ export function startServer(connection: Connection = createConnection(ProposedFe
       const key = JSON.stringify(diagnostics);
       if (published.get(file) === key) continue;
       if (diagnostics.length === 0 && !published.has(file)) continue;
-      if (diagnostics.length === 0) published.delete(file);
-      else published.set(file, key);
+      if (diagnostics.length === 0) {
+        published.delete(file);
+        publishedCount.delete(file);
+      } else {
+        published.set(file, key);
+        publishedCount.set(file, diagnostics.length);
+      }
       void connection.sendDiagnostics({ uri: pathToUri(file), diagnostics });
     }
   }
@@ -247,7 +254,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (set && set.settingsFile()?.path === file) return completeSettings(set, text, offset).map((entry) => toCompletionItem(entry, lines));
     const targetSet = set ?? manager.allSets().find((s) => file.startsWith(s.root));
     if (!targetSet) return [];
-    const doc = set?.file(file)?.doc ?? parseXml(text);
+    const doc = set?.file(file)?.doc ?? parseDocument(text); // the fast scanner: a large buffer may not be analysed yet
     return complete(targetSet, file, text, doc, offset).map((entry) => toCompletionItem(entry, lines));
   });
 

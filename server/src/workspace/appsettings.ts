@@ -53,17 +53,23 @@ export function parseAppSettings(file: string, text: string, kinds: readonly Set
             kind,
             name: keyNode.value,
             file,
-            span: { start: keyNode.offset + 1, end: keyNode.offset + keyNode.length - 1 },
+            span: stringSpan(keyNode),
             valueSpan: valueNode ? { start: valueNode.offset, end: valueNode.offset + valueNode.length } : undefined,
             settingNames: valueNode?.type === 'object' ? objectKeys(valueNode) : undefined,
           });
         }
       } else if (node.type === 'string' && typeof node.value === 'string' && node.value !== '') {
-        entries.push({ kind, name: node.value, file, span: { start: node.offset + 1, end: node.offset + node.length - 1 } });
+        entries.push({ kind, name: node.value, file, span: stringSpan(node) });
       }
     }
   }
   return { file, entries, problems, root };
+}
+
+/** The text between a string node's quotes. A string cut by the end of the file has no closing quote: never inverted. */
+export function stringSpan(node: Node): Span {
+  const start = node.offset + 1;
+  return { start, end: Math.max(start, node.offset + node.length - 1) };
 }
 
 function objectKeys(node: Node): string[] {

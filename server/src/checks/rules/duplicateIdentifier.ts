@@ -6,7 +6,7 @@ import type { SetRule } from '../rule';
  * Merge or Delete change an existing declaration and are not duplicates.
  */
 /** Each of N copies points at the others: N² locations for a name copied thousands of times, so only the first few. */
-const MAX_RELATED = 20;
+const MAX_RELATED = 5;
 
 export const duplicateIdentifier: SetRule = {
   code: 'duplicate-identifier',

@@ -1,6 +1,7 @@
 import { findNodeAtLocation } from 'jsonc-parser';
 import { suggest } from '../../index/bindings';
 import type { SetIndex } from '../../index/setIndex';
+import { stringSpan } from '../../workspace/appsettings';
 import type { SettingsRule } from '../rule';
 
 const AGENT = 'appsettings:OpenId.AgentIdentifier';
@@ -43,7 +44,7 @@ export const settingsUnknownDefaultClient: SettingsRule = {
     if (clients.includes(node.value)) return;
     const replacements = suggest(node.value, clients);
     report({
-      span: { start: node.offset + 1, end: node.offset + node.length - 1 },
+      span: stringSpan(node),
       message: `The default OpenId client '${node.value}' is not among the keys of "OpenIdClients"${clients.length ? ` (${clients.map((c) => `'${c}'`).join(', ')})` : ''}, so jobs have no credentials to start with. Add it there or pick one of them.`,
       fix: replacements.length ? { replacements } : clients.length === 1 ? { replacements: clients } : undefined,
     });
