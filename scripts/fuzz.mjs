@@ -127,11 +127,19 @@ async function main() {
     console.log(`\nserver: ${report.rounds} rounds, ${report.requests} requests, ${report.failures.length + report.logged.length + report.outside.length + (report.exited ? 1 : 0)} problems`);
     for (const problem of [...report.failures, ...report.logged, ...report.outside, ...(report.exited ? [report.exited] : [])]) console.log(`  ${problem.slice(0, 400)}`);
   }
+  if (args.serverRounds > 0) {
+    const { extremeDocuments } = require(path.join(RELIABILITY, 'serverFuzz.js'));
+    const report = await extremeDocuments(5_000_000);
+    summary.extreme = report;
+    console.log(`extreme documents (5 MB line, 10,000-deep, 1.2 MB value): ${report.requests} requests, first answers ${report.firstAnswerMs.join(', ')} ms, ${report.failures.length + report.logged.length + (report.exited ? 1 : 0)} problems`);
+    for (const problem of [...report.failures, ...report.logged, ...(report.exited ? [report.exited] : [])]) console.log(`  ${problem.slice(0, 400)}`);
+  }
   summary.finished = new Date().toISOString();
   fs.writeFileSync(path.join(OUT, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   const distinct = Object.keys(summary.engine.findings).length;
   console.log(`\n${summary.engine.inputs} engine inputs, ${summary.server?.requests ?? 0} server requests; ${distinct} distinct engine findings (out/fuzz/findings.jsonl, out/fuzz/summary.json)`);
-  process.exitCode = distinct > 0 || (summary.server && (summary.server.failures.length || summary.server.logged.length || summary.server.outside.length || summary.server.exited)) ? 1 : 0;
+  const serverProblems = [summary.server, summary.extreme].some((r) => r && (r.failures.length || r.logged.length || r.outside.length || r.exited));
+  process.exitCode = distinct > 0 || serverProblems ? 1 : 0;
 }
 
 async function worker() {
