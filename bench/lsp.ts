@@ -12,7 +12,11 @@ import { hugeFile } from './generate';
 import { cursorsOf, editsOf } from './scenario';
 import { now, peakRss, percentile } from './stats';
 
-const SERVER = path.resolve(__dirname, '../../dist/server.js');
+/** The server bundle: the run's snapshot (see run.ts) when there is one, else the built one. */
+export function serverScript(): string {
+  const snapshot = path.resolve(__dirname, '../../bench/.snapshot/dist/server.js');
+  return fs.existsSync(snapshot) ? snapshot : path.resolve(__dirname, '../../dist/server.js');
+}
 /** The server waits this long after a change before re-checking (TYPING_DELAY_MS in lsp/server.ts). */
 export const DEBOUNCE_MS = 150;
 
@@ -25,7 +29,7 @@ class Client {
   private listeners: (() => void)[] = [];
 
   constructor() {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, [serverScript(), '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification((method, params) => {
       if (method === 'textDocument/publishDiagnostics') this.published.push({ file: URI.parse((params as { uri: string }).uri).fsPath, at: now() });

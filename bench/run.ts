@@ -85,8 +85,23 @@ function treeOf(size: string, seed: number): Tree {
   return result;
 }
 
+/**
+ * The compiled engine and server are copied aside before measuring (bench/.snapshot/, ignored by git): a rebuild
+ * during the run (tests, other work in the same tree) would otherwise change the code under measure, and with it the
+ * engine fingerprint that keys the index cache.
+ */
+const SNAPSHOT = path.resolve(__dirname, '../../bench/.snapshot');
+
+function snapshotCode(): void {
+  fs.rmSync(SNAPSHOT, { recursive: true, force: true });
+  const root = path.resolve(__dirname, '../..');
+  fs.cpSync(path.join(root, 'out', 'bench'), path.join(SNAPSHOT, 'out', 'bench'), { recursive: true });
+  fs.cpSync(path.join(root, 'out', 'server'), path.join(SNAPSHOT, 'out', 'server'), { recursive: true });
+  fs.cpSync(path.join(root, 'dist'), path.join(SNAPSHOT, 'dist'), { recursive: true });
+}
+
 function probe(mode: string, dir: string, options: object = {}): Record<string, any> {
-  const output = execFileSync(process.execPath, [path.join(__dirname, 'probe.js'), mode, dir, JSON.stringify(options)], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
+  const output = execFileSync(process.execPath, [path.join(SNAPSHOT, 'out', 'bench', 'probe.js'), mode, dir, JSON.stringify(options)], { encoding: 'utf8', maxBuffer: 1 << 24, stdio: ['ignore', 'pipe', 'inherit'] });
   return JSON.parse(output.trim().split('\n').pop()!);
 }
 
@@ -187,6 +202,7 @@ function machine(): string[] {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  snapshotCode();
   const header = machine();
   const results: SizeResult[] = [];
   for (const size of args.sizes) results.push(await measure(size, args));
