@@ -43,12 +43,14 @@ export function vocabularyOf(texts: readonly string[]): Vocabulary {
     for (const m of text.matchAll(/"([A-Za-z_][\w-]{0,60})"\s*:/g)) values.add(m[1]);
   }
   const sorted = (s: Set<string>) => [...s].sort().slice(0, 400);
-  return { elements: sorted(elements), attributes: sorted(attributes), values: sorted(values) };
+  // Names that a lookup in a plain object finds although no file declares them (finding F12).
+  const inherited = ['toString', 'constructor', '__proto__', 'hasOwnProperty', 'valueOf'];
+  return { elements: [...sorted(elements), ...inherited], attributes: [...sorted(attributes), ...inherited], values: [...sorted(values), ...inherited] };
 }
 
 /** Characters and tokens that XML and JSON readers treat specially. */
 const TOKENS = [
-  '<', '>', '/>', '</', '"', "'", '=', '&', '&amp;', '&lt;', '&#x0;', '&#xD800;', '&unknown;', '&#99999999;', '<!--', '-->', '<![CDATA[', ']]>',
+  '<', '>', '/>', '</', '"', "'", '=', '&', '&amp;', '&lt;', '&toString;', '&#x0;', '&#xD800;', '&unknown;', '&#99999999;', '<!--', '-->', '<![CDATA[', ']]>',
   '<?xml version="1.0"?>', '<!DOCTYPE x [<!ENTITY e "&e;&e;">]>', '\r', '\n', '\r\n', '\t', ' ', '\u0000', '\u0001', '\ufeff', '\ud800', '\udc00',
   '\u2028', 'é', '𝔘', ':', '.', '..', 'C#:', 'Literal:', '{', '}', '[', ']', ',', '//', '/*', '*/', '\\', '\\u', 'null', 'true', '1e999', '-0',
 ];

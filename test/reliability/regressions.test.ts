@@ -126,6 +126,24 @@ describe('fuzz findings (regressions)', () => {
     }
   });
 
+  it('F12 names of Object.prototype members (<toString>, constructor="…", &valueOf;, a "__proto__" package) are unknown names, not crashes (schema/schema.ts, syntax/entities.ts)', () => {
+    const text = [
+      `<ConfigurationFile xmlns="${NS}">`,
+      '<toString constructor="x"/>',
+      '<EntityType Identifier="A&valueOf;" DisplayName_L1="a" __proto__="y" hasOwnProperty="z"/>',
+      '<Connection Identifier="C" DisplayName_L1="c" Agent="Local" Package="__proto__"/>',
+      '<Connection Identifier="D" DisplayName_L1="d" Agent="Local" Package="constructor"/>',
+      '</ConfigurationFile>',
+    ].join('\n');
+    const texts = textsOf(exampleFiles());
+    texts.set(JOBS, text);
+    const set = freshSet(schema, texts);
+    const codes = set.diagnose(JOBS).map((d) => `${d.code}:${text.slice(d.span.start, d.span.end)}`);
+    assert.ok(codes.includes('unknown-element:toString'), codes.join(', '));
+    for (const name of ['__proto__', 'hasOwnProperty']) assert.ok(codes.includes(`unknown-attribute:${name}`), codes.join(', '));
+    exercise(set, texts, JOBS, [text.indexOf('toString'), text.indexOf('valueOf'), text.indexOf('__proto__"'), text.length]);
+  });
+
   it('parses what it is given even when it is not XML at all', () => {
     assert.doesNotThrow(() => parseXml('\u0000\ud800<\u0000'));
   });

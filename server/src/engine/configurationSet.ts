@@ -414,6 +414,8 @@ export class ConfigurationSet {
   prepareForEdits(): void {
     this.readers.prepare();
     this.index.prepare();
+    // After the initial diagnoses, closed files need their references and bindings only when re-checked or asked.
+    for (const source of this.files.values()) if (!source.tree && source.encoded) (source.model as { release?: () => void }).release?.();
   }
 
   /** The agent settings as read (for the index cache: diagnoses depend on them). */

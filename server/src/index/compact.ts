@@ -416,6 +416,11 @@ class DecodedModel implements FileModel {
     return this.decoded().scaffoldings;
   }
 
+  /** Forgets the decoded references, bindings and the rest (decoded again on next access), to save memory. */
+  release(): void {
+    this.rest = undefined;
+  }
+
   /** Referenced names by kind (see SetIndex.referencedNames), read from the arrays without decoding references. */
   referencedByKind(): Map<string, Set<string>> {
     if (this.rest) return referencedByKind(this.rest.references);

@@ -94,7 +94,8 @@ export class KeyCollector implements ReadRecorder {
  * first question (the first edit), not while the whole set is diagnosed, and kept up to date from then on.
  */
 export class ReverseIndex {
-  private readers: Map<number, Set<number>> | undefined;
+  /** Key → reader (most keys have one) or readers. */
+  private readers: Map<number, number | number[]> | undefined;
   private readonly keysOf = new Map<number, Uint32Array>();
 
   /** Replaces what a file read. */
@@ -108,7 +109,7 @@ export class ReverseIndex {
   clear(file: number): void {
     const previous = this.keysOf.get(file);
     if (!previous) return;
-    if (this.readers) for (const key of previous) this.readers.get(key)?.delete(file);
+    if (this.readers) for (const key of previous) this.remove(key, file);
     this.keysOf.delete(file);
   }
 
@@ -135,15 +136,36 @@ export class ReverseIndex {
   /** Adds to `into` every file that read one of the keys. */
   collect(keys: Iterable<number>, into: Set<number>): void {
     this.prepare();
-    for (const key of keys) for (const file of this.readers!.get(key) ?? []) into.add(file);
+    for (const key of keys) {
+      const readers = this.readers!.get(key);
+      if (readers === undefined) continue;
+      if (typeof readers === 'number') into.add(readers);
+      else for (const file of readers) into.add(file);
+    }
   }
 
   private add(file: number, keys: Uint32Array): void {
     const readers = this.readers!;
     for (const key of keys) {
-      let files = readers.get(key);
-      if (!files) readers.set(key, (files = new Set()));
-      files.add(file);
+      const current = readers.get(key);
+      if (current === undefined) readers.set(key, file);
+      else if (typeof current === 'number') {
+        if (current !== file) readers.set(key, [current, file]);
+      } else if (!current.includes(file)) current.push(file);
     }
+  }
+
+  private remove(key: number, file: number): void {
+    const readers = this.readers!;
+    const current = readers.get(key);
+    if (current === undefined) return;
+    if (typeof current === 'number') {
+      if (current === file) readers.delete(key);
+      return;
+    }
+    const at = current.indexOf(file);
+    if (at < 0) return;
+    current.splice(at, 1);
+    if (current.length === 1) readers.set(key, current[0]);
   }
 }

@@ -56,7 +56,7 @@ export class SetIndex {
   /** Set when a file was added out of order: `models` is sorted again before it is next read. */
   private unordered = false;
   /** Name → files mentioning it (see mentionsOf); built on first need, then kept up to date. */
-  private mentionIndex: Map<string, string[]> | undefined;
+  private mentionIndex: Map<string, string | string[]> | undefined;
   private readonly mentionsByFile = new Map<string, string[]>();
   private readonly candidateCache = new Map<string, string[]>();
   /** Kind → its names in the set's order (first declaration first), computed on demand. */
@@ -322,7 +322,11 @@ export class SetIndex {
     this.recorder?.read('ANY');
     const index = this.mentions();
     const files = new Set<string>();
-    for (const name of names) for (const file of index.get(name) ?? []) files.add(file);
+    for (const name of names) {
+      const found = index.get(name);
+      if (typeof found === 'string') files.add(found);
+      else for (const file of found ?? []) files.add(file);
+    }
     return [...files].sort((a, b) => this.rankOf(a) - this.rankOf(b)).map((file) => this.models.get(file)!);
   }
 
@@ -379,7 +383,7 @@ export class SetIndex {
     this.mentions();
   }
 
-  private mentions(): Map<string, string[]> {
+  private mentions(): Map<string, string | string[]> {
     if (!this.mentionIndex) {
       this.mentionIndex = new Map();
       for (const model of this.models.values()) this.addMentions(model);
@@ -392,9 +396,11 @@ export class SetIndex {
     this.mentionsByFile.set(model.file, names);
     const index = this.mentionIndex!;
     for (const name of names) {
+      // One file (most names) as a string, several as an array.
       const files = index.get(name);
-      if (files) files.push(model.file);
-      else index.set(name, [model.file]);
+      if (files === undefined) index.set(name, model.file);
+      else if (typeof files === 'string') index.set(name, [files, model.file]);
+      else files.push(model.file);
     }
   }
 
@@ -404,9 +410,14 @@ export class SetIndex {
     this.mentionsByFile.delete(file);
     for (const name of names) {
       const files = this.mentionIndex.get(name);
-      if (!files) continue;
+      if (files === undefined) continue;
+      if (typeof files === 'string') {
+        if (files === file) this.mentionIndex.delete(name);
+        continue;
+      }
       const kept = files.filter((f) => f !== file);
-      if (kept.length > 0) this.mentionIndex.set(name, kept);
+      if (kept.length > 1) this.mentionIndex.set(name, kept);
+      else if (kept.length === 1) this.mentionIndex.set(name, kept[0]);
       else this.mentionIndex.delete(name);
     }
   }

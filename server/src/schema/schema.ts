@@ -18,6 +18,7 @@ export class Schema {
   private elementNames: string[] | undefined;
 
   constructor(readonly data: SchemaData) {
+    withoutPrototypes(data);
     this.taskNames = new Set();
     this.overrideNames = new Map();
     for (const [key, spec] of Object.entries(data.elements)) {
@@ -108,6 +109,18 @@ export class Schema {
       this.familyRegexes.set(family, regex);
     }
     return regex;
+  }
+}
+
+/**
+ * The data is looked up with names read from files: an element <toString>, an attribute constructor="…" or a package
+ * "__proto__" must find nothing, not Object.prototype's members. Its objects get no prototype (once; in place).
+ */
+function withoutPrototypes(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(withoutPrototypes);
+  else if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) !== null) {
+    Object.setPrototypeOf(value, null);
+    for (const child of Object.values(value)) withoutPrototypes(child);
   }
 }
 

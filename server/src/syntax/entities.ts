@@ -6,7 +6,7 @@ export function decodeEntities(raw: string): string {
   return raw.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|[A-Za-z]+);/g, (whole, body: string) => {
     if (body.startsWith('#x')) return safeCodePoint(parseInt(body.slice(2), 16), whole);
     if (body.startsWith('#')) return safeCodePoint(parseInt(body.slice(1), 10), whole);
-    return NAMED[body] ?? whole;
+    return Object.hasOwn(NAMED, body) ? NAMED[body] : whole; // not &toString; from Object.prototype
   });
 }
 
