@@ -10,6 +10,7 @@
  * Trees are generated once into $TMPDIR/usercube-conf-bench/ (deterministic: same seed, same bytes) and reused.
  */
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -60,9 +61,10 @@ interface Tree {
 function treeOf(size: string, seed: number): Tree {
   const dir = path.join(os.tmpdir(), 'usercube-conf-bench', `${size}-${seed}`);
   const marker = path.join(dir, '.bench-tree.json');
-  const generatorStamp = fs.statSync(path.join(__dirname, 'generate.js')).mtimeMs;
+  // The generator's content, not its build time: a rebuild must not regenerate 110 MB.
+  const generatorStamp = crypto.createHash('sha1').update(fs.readFileSync(path.join(__dirname, 'generate.js'))).digest('hex');
   try {
-    const known = JSON.parse(fs.readFileSync(marker, 'utf8')) as Tree & { generatorStamp: number };
+    const known = JSON.parse(fs.readFileSync(marker, 'utf8')) as Tree & { generatorStamp: string };
     if (known.generatorStamp === generatorStamp) return known;
   } catch {
     // not generated yet

@@ -31,6 +31,8 @@ export interface ExtensionApi {
   statusBar(): { text: string; tooltip: string | undefined; visible: boolean };
   /** The last `usercubeConf/status` notification, if any. */
   lastStatus(): IndexStatus | undefined;
+  /** The process id of the running language server, if any (the fault drills kill it). */
+  serverProcessId(): number | undefined;
 }
 
 let client: LanguageClient | undefined;
@@ -59,6 +61,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     // so forwarding VS Code's events too would deliver each change twice.
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // Where the server keeps its index cache: this workspace's storage (none for a window without a folder).
+    initializationOptions: { storagePath: context.storageUri?.fsPath },
   };
 
   const languageClient = new LanguageClient(SECTION, 'Identity Manager (Usercube) Configuration', serverOptions, clientOptions);
@@ -94,7 +98,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   });
   ready.catch(() => undefined); // reported above; tests await `ready` themselves
 
-  return { ready, statusBar: () => status.snapshot(), lastStatus: () => status.last };
+  return { ready, statusBar: () => status.snapshot(), lastStatus: () => status.last, serverProcessId: () => languageClient.serverProcess?.pid };
 }
 
 export async function deactivate(): Promise<void> {

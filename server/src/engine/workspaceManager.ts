@@ -45,6 +45,8 @@ export class WorkspaceManager {
   /** Files with a background analysis under way. */
   private readonly backgroundFiles = new Set<string>();
   private saveTimer: NodeJS.Timeout | undefined;
+  /** Whether the index cache on disk differs from what the sets hold (nothing to write after a full reuse). */
+  private cacheOutdated = false;
   /** Set when a change may move set boundaries (a new configuration or settings file, the workspace file). */
   needsReindex = false;
 
@@ -110,6 +112,8 @@ export class WorkspaceManager {
       if (saved) set.importDiagnoses(saved);
       cached?.sets.push(set);
       sets.push(set);
+      // A warm start that reused everything has nothing new to write (rewriting 200 MB would cost seconds).
+      if (cached && (!saved || !set.reusedEverything)) this.cacheOutdated = true;
     }
     this.sets = sets;
     this.scheduleCacheSave(2000);
@@ -122,8 +126,9 @@ export class WorkspaceManager {
   }
 
   /** Writes the index cache soon (after the initial diagnoses, or after files changed on disk). */
-  private scheduleCacheSave(delayMs: number): void {
-    if (this.caches.size === 0) return;
+  private scheduleCacheSave(delayMs: number, outdated = false): void {
+    if (outdated) this.cacheOutdated = true;
+    if (this.caches.size === 0 || !this.cacheOutdated) return;
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.saveCaches(), delayMs);
     this.saveTimer.unref?.();
@@ -132,6 +137,8 @@ export class WorkspaceManager {
   /** Writes the index cache of every workspace folder now (when a cache folder was given). */
   saveCaches(): void {
     clearTimeout(this.saveTimer);
+    if (!this.cacheOutdated) return;
+    this.cacheOutdated = false;
     for (const { cache, sets } of this.caches.values()) cache.save(sets);
   }
 
@@ -241,7 +248,7 @@ export class WorkspaceManager {
   /** A watched file was created or changed on disk. Ignored while an editor holds it open (its buffer wins). */
   fileChangedOnDisk(file: string): string[] {
     if (this.open.has(file)) return [];
-    this.scheduleCacheSave(10_000);
+    this.scheduleCacheSave(10_000, true);
     if (path.basename(file) === 'usercube-conf.json') return this.reindexAll();
     const set = this.setOf(file);
     if (set) {
@@ -256,7 +263,7 @@ export class WorkspaceManager {
   }
 
   fileDeleted(file: string): string[] {
-    this.scheduleCacheSave(10_000);
+    this.scheduleCacheSave(10_000, true);
     const set = this.setOf(file);
     if (!set) return [];
     return [file, ...set.removeFile(file)];

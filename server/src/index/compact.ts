@@ -523,10 +523,21 @@ export function buffersOf(encoded: EncodedModel): ArrayBuffer[] {
  * Returns the table and models whose string arrays index into it.
  */
 export function shareStrings(models: readonly EncodedModel[], table = new StringTable()): { strings: string[]; models: EncodedModel[] } {
+  // Models read from the cache already share one big table: each source table is mapped once, and only the ids that
+  // are used (mapping the whole table for every model was quadratic, and kept strings no model uses any more).
+  const UNMAPPED = -2;
+  const maps = new Map<readonly string[], Int32Array>();
   const shared = models.map((model) => {
-    const map = new Int32Array(model.strings.length);
-    model.strings.forEach((value, i) => (map[i] = table.id(value)));
-    const remap = (ids: Int32Array) => ids.map((id) => (id === NONE ? NONE : map[id]));
+    const source = model.strings;
+    let map = maps.get(source);
+    if (!map) maps.set(source, (map = new Int32Array(source.length).fill(UNMAPPED)));
+    const to = map;
+    const remap = (ids: Int32Array) =>
+      ids.map((id) => {
+        if (id === NONE) return NONE;
+        const known = to[id];
+        return known !== UNMAPPED ? known : (to[id] = table.id(source[id]));
+      });
     return { ...model, strings: table.strings, elementStrings: remap(model.elementStrings), attributeStrings: remap(model.attributeStrings), entryStrings: remap(model.entryStrings), mentions: remap(model.mentions) };
   });
   return { strings: table.strings, models: shared };
