@@ -18,7 +18,9 @@ export const unresolvedReference: SetRule = {
       if (ref.kinds.some((kind) => !schema.kind(kind))) continue; // a kind nothing can declare: cannot be checked
       const primary = ref.kinds[0];
       const label = schema.kind(primary)?.label ?? primary;
-      const candidates = new Set(ref.kinds.flatMap((kind) => index.candidateNames(kind)));
+      // An array, so that `suggest` can remember answers for the list (a renamed declaration leaves the same name
+      // unresolved in every file that re-checks).
+      const candidates = ref.kinds.length === 1 ? index.candidateNames(primary) : [...new Set(ref.kinds.flatMap((kind) => index.candidateNames(kind)))];
       const replacements = suggest(ref.name, candidates);
       const where = describeWhere(ref.kinds, schema);
       const hint = replacements.length > 0 ? ` Did you mean '${replacements.join("' or '")}'?` : ` Declare it, or correct the name.`;
