@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
-import { isConfigurationOnDisk, readText } from '../../server/src/engine/configurationSet';
+import { isConfigurationOnDisk, readText } from '../../server/src/engine/fileAnalysis';
 import { WorkspaceManager } from '../../server/src/engine/workspaceManager';
 import { complete } from '../../server/src/features/completion';
 import { loadSchema } from '../../server/src/schema/schema';
@@ -101,7 +101,7 @@ describe('fuzz findings (regressions)', () => {
     assert.ok(Date.now() - started < CASE_BOUND_MS);
   });
 
-  it('F8 a FIFO named .xml is reported unreadable instead of blocking the indexer forever (engine/configurationSet.ts, workspaceManager.ts)', () => {
+  it('F8 a FIFO named .xml is reported unreadable instead of blocking the indexer forever (engine/fileAnalysis.ts, workspaceManager.ts)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucf-fifo-'));
     try {
       const fifo = path.join(dir, 'Pipe.xml');

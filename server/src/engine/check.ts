@@ -5,7 +5,8 @@ import type { Schema } from '../schema/schema';
 import type { LineIndex } from '../syntax/lineIndex';
 import { discoverSets, isInside, widenToEnclosingConf } from '../workspace/discovery';
 import { findWorkspaceConfig, loadWorkspaceConfig, type WorkspaceConfig } from '../workspace/workspaceConfig';
-import { ConfigurationSet, isConfigurationOnDisk, sortDiagnostics } from './configurationSet';
+import { ConfigurationSet, sortDiagnostics } from './configurationSet';
+import { isConfigurationOnDisk } from './fileAnalysis';
 import { IndexCache } from './indexCache';
 
 export interface CheckOptions {

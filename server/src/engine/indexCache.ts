@@ -5,7 +5,8 @@ import * as v8 from 'node:v8';
 import type { Schema } from '../schema/schema';
 import { shareStrings, StringTable } from '../index/compact';
 import type { KeyTag } from '../index/dependencies';
-import type { AnalysedFile, CachedDiagnoses, ConfigurationSet, FileStamp } from './configurationSet';
+import type { CachedDiagnoses, ConfigurationSet } from './configurationSet';
+import type { AnalysedFile, FileStamp } from './fileAnalysis';
 
 /**
  * The persistent index cache: what the engine derived from each file (its compact model, file diagnostics and line

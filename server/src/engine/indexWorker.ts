@@ -6,7 +6,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { ModelSnapshot } from '../index/changes';
 import { buffersOf, encodeModel } from '../index/compact';
 import { loadSchema } from '../schema/schema';
-import { analyseFromDisk, analyseTree, type AnalysedFile } from './configurationSet';
+import { analyseFromDisk, analyseTree, type AnalysedFile } from './fileAnalysis';
 import type { TextReply, WorkerReply, WorkerRequest } from './parallel';
 
 const schema = loadSchema();

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { SnapshotData } from '../index/changes';
-import type { AnalysedFile } from './configurationSet';
+import type { AnalysedFile } from './fileAnalysis';
 
 /**
  * Reads and analyses many files on worker threads (the cold index): each worker parses, builds models and runs the
