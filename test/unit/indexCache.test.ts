@@ -4,10 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, it } from 'node:test';
 import { WorkspaceManager } from '../../server/src/engine/workspaceManager';
-import { encodeModel, shareStrings } from '../../server/src/index/compact';
-import { buildFileModel } from '../../server/src/index/fileModel';
 import { loadSchema } from '../../server/src/schema/schema';
-import { parseXml } from '../../server/src/syntax/parse';
 import { conf, workspace } from '../helpers';
 
 const schema = loadSchema();
@@ -50,14 +47,35 @@ describe('index cache', () => {
     }
   });
 
-  it('models that share one string table (as read from the cache) are saved with the strings they use only', () => {
-    const model = (name: string) => encodeModel(buildFileModel(`/c/Conf/${name}.xml`, parseXml(conf(`  <Agent Identifier="${name}" DisplayName_L1="x" />`)), schema));
-    const first = shareStrings([model('Kept'), model('Dropped'), model('Other')]);
-    assert.ok(first.strings.includes('Dropped'));
-    // The cache is read back: every model indexes into the one table. "Dropped" is gone from the set.
-    const again = shareStrings([first.models[0], first.models[2]]);
-    assert.ok(!again.strings.includes('Dropped'), 'strings of a file that is gone are not kept');
-    assert.ok(again.strings.includes('Kept') && again.strings.includes('Other'));
-    assert.ok(again.strings.length < first.strings.length);
+  it('a cache saved again after a warm start keeps only the strings its files still use', async () => {
+    const w = workspace({ 'Conf/Kept.xml': conf('  <Agent Identifier="KeptAgent" DisplayName_L1="A" />'), 'Conf/Gone.xml': conf('  <Agent Identifier="DroppedAgent" DisplayName_L1="A" />') });
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ucf-cache-'));
+    // The strings are serialized as one-byte or two-byte text: both readings are searched.
+    const cacheText = () => fs.readdirSync(cacheDir).flatMap((name) => { const bytes = fs.readFileSync(path.join(cacheDir, name)); return [bytes.toString('latin1'), bytes.toString('utf16le'), bytes.subarray(1).toString('utf16le')]; }).join('\n');
+    try {
+      const first = new WorkspaceManager(schema, [w.dir]);
+      first.setCacheDir(cacheDir);
+      await first.reindex();
+      first.saveCaches();
+      assert.ok(cacheText().includes('DroppedAgent') && cacheText().includes('KeptAgent'));
+
+      const warm = new WorkspaceManager(schema, [w.dir]);
+      warm.setCacheDir(cacheDir);
+      await warm.reindex(); // every model now indexes into the one table read from the cache
+      const gone = path.join(w.dir, 'Conf/Gone.xml');
+      fs.rmSync(gone);
+      warm.fileDeleted(gone);
+      warm.saveCaches();
+      assert.ok(!cacheText().includes('DroppedAgent'), 'the strings of a deleted file are not kept');
+      assert.ok(cacheText().includes('KeptAgent'));
+      const again = new WorkspaceManager(schema, [w.dir]);
+      again.setCacheDir(cacheDir);
+      await again.reindex();
+      assert.deepEqual(again.allSets()[0].configurationFiles().map((f) => path.basename(f.path)), ['Kept.xml']);
+      assert.ok(again.allSets()[0].reusedEverything);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+      fs.rmSync(w.dir, { recursive: true, force: true });
+    }
   });
 });

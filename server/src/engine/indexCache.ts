@@ -1,11 +1,11 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as v8 from 'node:v8';
 import type { Schema } from '../schema/schema';
-import { shareStrings, StringTable } from '../index/compact';
+import { SharedStrings, StringTable, type EncodedModel } from '../index/compact';
 import type { KeyTag } from '../index/dependencies';
 import type { CachedDiagnoses, ConfigurationSet } from './configurationSet';
+import { readSections, SectionWriter, type AnyArray } from './cacheFile';
 import type { AnalysedFile, FileStamp } from './fileAnalysis';
 
 /**
@@ -18,25 +18,59 @@ import type { AnalysedFile, FileStamp } from './fileAnalysis';
  * Written only where the caller says (the editor's storage folder, the CLI's --cache-dir): nothing is written that
  * the user did not ask for.
  */
-const FORMAT = 3;
+const FORMAT = 5;
 const TAGS: KeyTag[] = ['D', 'K', 'KD', 'NAV', 'MEM', 'GEN', 'DEP', 'REFS', 'SET', 'ALL', 'MODEL', 'POS', 'ANY'];
 
-interface CacheFile {
+/**
+ * The file's layout (see cacheFile.ts): numbers live in a few large sections, referred to by number from the header;
+ * strings are one text. Reading back a handful of big sections is a copy, where hundreds of thousands of small arrays
+ * and strings took seconds, and writing streams the models without building the whole file in memory.
+ */
+type SectionRef = number;
+
+interface CacheHeader {
   format: number;
   engine: string;
   schema: string;
   root: string;
-  /** The string table every model and key of the file indexes into. */
-  strings: string[];
-  sniff: { paths: string[]; sizes: Float64Array; mtimes: Float64Array; configuration: Uint8Array };
+  /** The string table every model and key of the file indexes into: its strings end to end, and their lengths. */
+  strings: { text: string; lengths: SectionRef };
+  sniff: { paths: string[]; sizes: SectionRef; mtimes: SectionRef; configuration: SectionRef };
   sets: StoredSet[];
+}
+
+/** The typed arrays of an encoded model, in the order they are packed. */
+const MODEL_ARRAYS = ['elements', 'elementStrings', 'attributes', 'attributeStrings', 'entries', 'entryStrings', 'mentions'] as const;
+
+interface StoredFile {
+  path: string;
+  isModule: boolean;
+  isConfiguration: boolean;
+  local: AnalysedFile['local'];
+  textLength: number;
+  stamp?: FileStamp;
 }
 
 interface StoredSet {
   root: string;
-  files: AnalysedFile[];
+  files: StoredFile[];
+  /** Each file's model arrays (MODEL_ARRAYS order), file after file; `lengths` has one entry per array. */
+  ints: SectionRef;
+  lengths: SectionRef;
+  /** Each file's line starts, file after file, and how many each has. */
+  lineStarts: SectionRef;
+  lineCounts: SectionRef;
   fingerprint?: string;
-  diagnoses?: { tags: Uint8Array; a: Int32Array; b: Int32Array; ids: Int32Array; files: CachedDiagnoses['files'] };
+  diagnoses?: {
+    tags: SectionRef;
+    a: SectionRef;
+    b: SectionRef;
+    ids: SectionRef;
+    files: { path: string; diagnostics: CachedDiagnoses['files'][number]['diagnostics'] }[];
+    /** Each file's read keys, file after file, and how many each has. */
+    keys: SectionRef;
+    keyCounts: SectionRef;
+  };
 }
 
 export interface CachedSet {
@@ -102,19 +136,35 @@ export class IndexCache {
   load(): void {
     if (this.loaded) return;
     this.loaded = true;
-    let data: CacheFile;
+    let data: CacheHeader;
+    let section: (ref: SectionRef) => AnyArray;
     try {
-      data = v8.deserialize(fs.readFileSync(this.file)) as CacheFile;
+      const read = readSections(this.file);
+      data = read.header as CacheHeader;
+      section = read.section;
+      if (data.format !== FORMAT || data.engine !== engineFingerprint() || data.schema !== this.schema.data.inputsHash || data.root !== path.resolve(this.root)) return;
+      const sizes = section(data.sniff.sizes);
+      const mtimes = section(data.sniff.mtimes);
+      const configuration = section(data.sniff.configuration);
+      const sniffed = data.sniff.paths.map((file, i) => [file, { size: sizes[i], mtimeMs: mtimes[i], configuration: configuration[i] === 1 }] as const);
+      const strings = unpackStrings(data.strings.text, section(data.strings.lengths));
+      const sets = data.sets.map((set): CachedSet => {
+        const saved = set.diagnoses;
+        let diagnoses: CachedDiagnoses | undefined;
+        if (saved) {
+          const [tags, a, b, ids, allKeys, keyCounts] = [saved.tags, saved.a, saved.b, saved.ids, saved.keys, saved.keyCounts].map(section);
+          const keys: [string, string, string, number][] = [];
+          for (let i = 0; i < ids.length; i++) keys.push([TAGS[tags[i]], strings[a[i]], strings[b[i]], ids[i]]);
+          let at = 0;
+          const files = saved.files.map((file, i) => ({ ...file, keys: (allKeys as Uint32Array).subarray(at, (at += keyCounts[i])) }));
+          diagnoses = { keys, files };
+        }
+        return { root: set.root, files: unpackFiles(set, strings, section), fingerprint: set.fingerprint, diagnoses };
+      });
+      for (const [file, known] of sniffed) this.sniffed.set(file, known);
+      for (const set of sets) this.sets.set(set.root, set);
     } catch {
-      return;
-    }
-    if (data.format !== FORMAT || data.engine !== engineFingerprint() || data.schema !== this.schema.data.inputsHash || data.root !== path.resolve(this.root)) return;
-    data.sniff.paths.forEach((file, i) => this.sniffed.set(file, { size: data.sniff.sizes[i], mtimeMs: data.sniff.mtimes[i], configuration: data.sniff.configuration[i] === 1 }));
-    for (const set of data.sets) {
-      const saved = set.diagnoses;
-      const keys: [string, string, string, number][] = [];
-      if (saved) for (let i = 0; i < saved.ids.length; i++) keys.push([TAGS[saved.tags[i]], data.strings[saved.a[i]], data.strings[saved.b[i]], saved.ids[i]]);
-      this.sets.set(set.root, { root: set.root, files: set.files, fingerprint: set.fingerprint, diagnoses: saved ? { keys, files: saved.files } : undefined });
+      // missing, truncated or from another version: analysed afresh
     }
   }
 
@@ -155,44 +205,104 @@ export class IndexCache {
       this.sets.set(set.root, { root: set.root, files: set.analysedFiles(), fingerprint: diagnoses ? setFingerprint(set) : undefined, diagnoses });
     }
     for (const root of [...this.sets.keys()]) if (!sets.some((s) => s.root === root)) this.sets.delete(root);
-    const table = new StringTable();
-    const stored: StoredSet[] = [];
-    for (const set of this.sets.values()) {
-      const { models } = shareStrings(set.files.map((f) => f.encoded), table);
-      const files = set.files.map((file, i) => ({ ...file, encoded: models[i] }));
-      let diagnoses: StoredSet['diagnoses'];
-      if (set.diagnoses) {
-        const count = set.diagnoses.keys.length;
-        diagnoses = { tags: new Uint8Array(count), a: new Int32Array(count), b: new Int32Array(count), ids: new Int32Array(count), files: set.diagnoses.files };
-        set.diagnoses.keys.forEach(([tag, a, b, id], i) => {
-          diagnoses!.tags[i] = TAGS.indexOf(tag as KeyTag);
-          diagnoses!.a[i] = table.id(a);
-          diagnoses!.b[i] = table.id(b);
-          diagnoses!.ids[i] = id;
-        });
-      }
-      stored.push({ root: set.root, files, fingerprint: set.fingerprint, diagnoses });
-    }
-    const count = this.sniffed.size;
-    const sniff: CacheFile['sniff'] = { paths: [], sizes: new Float64Array(count), mtimes: new Float64Array(count), configuration: new Uint8Array(count) };
-    let i = 0;
-    for (const [file, known] of this.sniffed) {
-      sniff.paths.push(file);
-      sniff.sizes[i] = known.size;
-      sniff.mtimes[i] = known.mtimeMs;
-      sniff.configuration[i++] = known.configuration ? 1 : 0;
-    }
-    const data: CacheFile = { format: FORMAT, engine: engineFingerprint(), schema: this.schema.data.inputsHash, root: path.resolve(this.root), strings: table.strings, sniff, sets: stored };
+    const temporary = `${this.file}.${process.pid}.tmp`;
+    let writer: SectionWriter | undefined;
     try {
       fs.mkdirSync(this.dir, { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, v8.serialize(data));
+      writer = new SectionWriter(temporary);
+      const table = new StringTable();
+      const strings = new SharedStrings(table);
+      const stored: StoredSet[] = [];
+      for (const set of this.sets.values()) stored.push(writeSet(writer, set, strings));
+      const paths: string[] = [];
+      const count = this.sniffed.size;
+      const sizes = new Float64Array(count);
+      const mtimes = new Float64Array(count);
+      const configuration = new Uint8Array(count);
+      let i = 0;
+      for (const [file, known] of this.sniffed) {
+        paths.push(file);
+        sizes[i] = known.size;
+        mtimes[i] = known.mtimeMs;
+        configuration[i++] = known.configuration ? 1 : 0;
+      }
+      const header: CacheHeader = {
+        format: FORMAT,
+        engine: engineFingerprint(),
+        schema: this.schema.data.inputsHash,
+        root: path.resolve(this.root),
+        strings: { text: table.strings.join(''), lengths: writer.array(Int32Array.from(table.strings, (s) => s.length)) },
+        sniff: { paths, sizes: writer.array(sizes), mtimes: writer.array(mtimes), configuration: writer.array(configuration) },
+        sets: stored,
+      };
+      writer.finish(header);
       fs.renameSync(temporary, this.file);
       return true;
     } catch {
+      writer?.abandon();
+      fs.rmSync(temporary, { force: true });
       return false;
     }
   }
+}
+
+/** Writes a set's models (streamed, string ids mapped into the shared table) and diagnoses; returns its header. */
+function writeSet(writer: SectionWriter, set: CachedSet, strings: SharedStrings): StoredSet {
+  const files = set.files;
+  const lengths = new Int32Array(files.length * MODEL_ARRAYS.length);
+  let total = 0;
+  files.forEach((file, i) => MODEL_ARRAYS.forEach((name, j) => (total += lengths[i * MODEL_ARRAYS.length + j] = file.encoded[name].length)));
+  const ints = writer.begin('i32', total);
+  let scratch = new Int32Array(1024);
+  for (const { encoded } of files) {
+    for (const name of MODEL_ARRAYS) {
+      const values = encoded[name];
+      if (!SharedStrings.holdsStrings(name)) writer.write(values);
+      else {
+        if (scratch.length < values.length) scratch = new Int32Array(values.length * 2);
+        writer.write(strings.remap(encoded, values, scratch, 0).subarray(0, values.length));
+      }
+    }
+  }
+  const stored: StoredSet = {
+    root: set.root,
+    files: files.map((f) => ({ path: f.path, isModule: f.isModule, isConfiguration: f.encoded.isConfiguration, local: f.local, textLength: f.textLength, stamp: f.stamp })),
+    ints,
+    lengths: writer.array(lengths),
+    lineStarts: writeAll(writer, 'u32', files.map((f) => f.lineStarts)),
+    lineCounts: writer.array(Int32Array.from(files, (f) => f.lineStarts.length)),
+    fingerprint: set.fingerprint,
+  };
+  if (set.diagnoses) {
+    const { keys, files: diagnosed } = set.diagnoses;
+    const tags = new Uint8Array(keys.length);
+    const a = new Int32Array(keys.length);
+    const b = new Int32Array(keys.length);
+    const ids = new Int32Array(keys.length);
+    keys.forEach(([tag, first, second, id], i) => {
+      tags[i] = TAGS.indexOf(tag as KeyTag);
+      a[i] = strings.table.id(first);
+      b[i] = strings.table.id(second);
+      ids[i] = id;
+    });
+    stored.diagnoses = {
+      tags: writer.array(tags),
+      a: writer.array(a),
+      b: writer.array(b),
+      ids: writer.array(ids),
+      files: diagnosed.map(({ path, diagnostics }) => ({ path, diagnostics })),
+      keys: writeAll(writer, 'u32', diagnosed.map((f) => f.keys)),
+      keyCounts: writer.array(Int32Array.from(diagnosed, (f) => f.keys.length)),
+    };
+  }
+  return stored;
+}
+
+/** Writes arrays end to end as one section. */
+function writeAll(writer: SectionWriter, kind: 'u32', arrays: readonly Uint32Array[]): SectionRef {
+  const section = writer.begin(kind, arrays.reduce((n, a) => n + a.length, 0));
+  for (const array of arrays) writer.write(array);
+  return section;
 }
 
 /** What a set's diagnoses depend on: its files (with their stamps), its agent settings texts and its options. */
@@ -205,4 +315,27 @@ function setFingerprint(set: ConfigurationSet): string {
   hash.update(set.settingsFingerprint());
   hash.update(JSON.stringify(set.optionsForCache()));
   return hash.digest('hex');
+}
+
+function unpackStrings(text: string, lengths: ArrayLike<number>): string[] {
+  const strings = new Array<string>(lengths.length);
+  let at = 0;
+  for (let i = 0; i < lengths.length; i++) strings[i] = text.slice(at, (at += lengths[i]));
+  return strings;
+}
+
+/** The files of a stored set; their arrays are views into the file's sections (nothing is copied). */
+function unpackFiles(set: StoredSet, strings: string[], section: (ref: SectionRef) => AnyArray): AnalysedFile[] {
+  const ints = section(set.ints) as Int32Array;
+  const lengths = section(set.lengths);
+  const lineStarts = section(set.lineStarts) as Uint32Array;
+  const lineCounts = section(set.lineCounts);
+  let intAt = 0;
+  let lengthAt = 0;
+  let lineAt = 0;
+  return set.files.map((file, i) => {
+    const encoded = { file: file.path, isConfiguration: file.isConfiguration, strings } as EncodedModel;
+    for (const name of MODEL_ARRAYS) encoded[name] = ints.subarray(intAt, (intAt += lengths[lengthAt++]));
+    return { path: file.path, isModule: file.isModule, encoded, local: file.local, lineStarts: lineStarts.subarray(lineAt, (lineAt += lineCounts[i])), textLength: file.textLength, stamp: file.stamp };
+  });
 }

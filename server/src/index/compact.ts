@@ -519,29 +519,38 @@ export function buffersOf(encoded: EncodedModel): ArrayBuffer[] {
 }
 
 /**
- * Rewrites models to share one string table (the index cache stores many files: their names and values repeat).
- * Returns the table and models whose string arrays index into it.
+ * Maps string ids of models into one shared table. Models read from the cache already share one big table: each
+ * source table is mapped once, and only the ids that are used (mapping the whole table for every model was quadratic,
+ * and kept strings no model uses any more).
  */
-export function shareStrings(models: readonly EncodedModel[], table = new StringTable()): { strings: string[]; models: EncodedModel[] } {
-  // Models read from the cache already share one big table: each source table is mapped once, and only the ids that
-  // are used (mapping the whole table for every model was quadratic, and kept strings no model uses any more).
-  const UNMAPPED = -2;
-  const maps = new Map<readonly string[], Int32Array>();
-  const shared = models.map((model) => {
+export class SharedStrings {
+  private readonly maps = new Map<readonly string[], Int32Array>();
+  constructor(readonly table: StringTable) {}
+
+  /** Writes the ids of `model`'s array `ids`, mapped into the shared table, into `into` from `at`; returns `into`. */
+  remap<T extends Int32Array>(model: EncodedModel, ids: Int32Array, into: T, at: number): T {
     const source = model.strings;
-    let map = maps.get(source);
-    if (!map) maps.set(source, (map = new Int32Array(source.length).fill(UNMAPPED)));
-    const to = map;
-    const remap = (ids: Int32Array) =>
-      ids.map((id) => {
-        if (id === NONE) return NONE;
-        const known = to[id];
-        return known !== UNMAPPED ? known : (to[id] = table.id(source[id]));
-      });
-    return { ...model, strings: table.strings, elementStrings: remap(model.elementStrings), attributeStrings: remap(model.attributeStrings), entryStrings: remap(model.entryStrings), mentions: remap(model.mentions) };
-  });
-  return { strings: table.strings, models: shared };
+    let map = this.maps.get(source);
+    if (!map) this.maps.set(source, (map = new Int32Array(source.length).fill(UNMAPPED)));
+    for (let i = 0; i < ids.length; i++) {
+      const id = ids[i];
+      if (id === NONE) into[at + i] = NONE;
+      else {
+        let mapped = map[id];
+        if (mapped === UNMAPPED) mapped = map[id] = this.table.id(source[id]);
+        into[at + i] = mapped;
+      }
+    }
+    return into;
+  }
+
+  /** Whether a model array holds string ids (the others hold numbers). */
+  static holdsStrings(name: keyof EncodedModel): boolean {
+    return name === 'elementStrings' || name === 'attributeStrings' || name === 'entryStrings' || name === 'mentions';
+  }
 }
+
+const UNMAPPED = -2;
 
 /** A model without its tree (see CompactElement): what the set keeps of a closed file. */
 export function detachModel(model: FileModel, schema: Schema): FileModel {

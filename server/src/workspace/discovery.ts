@@ -136,6 +136,9 @@ export function findAppSettings(setRoot: string): string | undefined {
 }
 
 export function isInside(file: string, folder: string): boolean {
+  // Most questions are about a normalized path under its folder: answered without path.relative (the slow part
+  // of discovering thousands of files). Anything else (other cases, '..', trailing separators) takes the exact way.
+  if (file.length > folder.length && file.startsWith(folder) && file[folder.length] === path.sep && path.isAbsolute(folder) && !file.includes(`${path.sep}..`)) return true;
   const relative = path.relative(folder, file);
   return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
 }
