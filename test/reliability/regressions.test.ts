@@ -144,6 +144,25 @@ describe('fuzz findings (regressions)', () => {
     exercise(set, texts, JOBS, [text.indexOf('toString'), text.indexOf('valueOf'), text.indexOf('__proto__"'), text.length]);
   });
 
+  it('F13 a file nested 300 to 900 levels deep gets the same answer whatever ran before (syntax/depth.ts)', () => {
+    // The reference parser ran out of stack at ~400 levels with a cold JIT and at ~900 once warm: the long fuzz run
+    // saw two fresh analyses of one text disagree. Depth is now bounded before parsing.
+    const nested = (depth: number, closed: boolean) => `<ConfigurationFile xmlns="${NS}">${'<Job x="1">'.repeat(depth)}${closed ? '</Job>'.repeat(depth) : ''}</ConfigurationFile>`;
+    const texts = [300, 500, 700, 900].flatMap((depth) => [nested(depth, true), nested(depth, false)]);
+    // Cold: a fresh process parses them first thing. Warm: this process, after many parses.
+    const script = `const { parseXml } = require(${JSON.stringify(require.resolve('../../server/src/syntax/parse'))}); const texts = JSON.parse(require('fs').readFileSync(0, 'utf8')); console.log(JSON.stringify(texts.map(parseXml)));`;
+    const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', input: JSON.stringify(texts) });
+    assert.equal(child.status, 0, child.stderr);
+    for (let i = 0; i < 50; i++) parseXml(nested(200, i % 2 === 0));
+    assert.equal(JSON.stringify(texts.map(parseXml)), child.stdout.trim());
+    const refused = parseXml(nested(300, true));
+    assert.equal(refused.roots.length, 0);
+    assert.match(refused.syntaxErrors[0].message, /nested more than 256 levels/);
+    assert.equal(nested(300, true).slice(refused.syntaxErrors[0].span.start, refused.syntaxErrors[0].span.start + 4), '<Job', 'the range points at the first start tag too deep');
+    assert.ok(parseXml(nested(200, true)).roots[0].children.length === 1, 'deep but not too deep: analysed');
+    assert.equal(parseXml(`<ConfigurationFile xmlns="${NS}">${'<!-- <Job> -->'.repeat(1000)}${'<Job/>'.repeat(1000)}<Job x="a>b"></Job></ConfigurationFile>`).syntaxErrors.length, 0, 'comments and self-closing tags do not count');
+  });
+
   it('parses what it is given even when it is not XML at all', () => {
     assert.doesNotThrow(() => parseXml('\u0000\ud800<\u0000'));
   });

@@ -1,4 +1,5 @@
 import type { CstNode, ILexingError, IRecognitionException, IToken } from 'chevrotain';
+import { MAX_NESTING, tooDeepAt } from './depth';
 import { decodeEntities } from './entities';
 import type { Span } from './lineIndex';
 import type { SyntaxProblem, XmlAttribute, XmlDocument, XmlElement } from './model';
@@ -8,6 +9,11 @@ import type { SyntaxProblem, XmlAttribute, XmlDocument, XmlElement } from './mod
  * into the project's compact model. The CST is not kept.
  */
 export function parseXml(whole: string): XmlDocument {
+  const tooDeep = tooDeepAt(whole);
+  if (tooDeep >= 0) {
+    const message = `This file cannot be analysed: its elements are nested more than ${MAX_NESTING} levels deep from here. Close the elements that should be closed.`;
+    return { roots: [], syntaxErrors: [{ message, span: { start: tooDeep, end: tooDeep + 1 } }] };
+  }
   let result: BoundedParse;
   try {
     result = parseBounded(whole);
