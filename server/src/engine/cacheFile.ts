@@ -81,7 +81,7 @@ export class SectionWriter {
 /** Reads a file written by SectionWriter: its header, and its sections as views of the file's bytes. Throws if malformed. */
 export function readSections(file: string): { header: unknown; section(index: number): AnyArray } {
   let bytes = fs.readFileSync(file);
-  if (bytes.byteOffset % 8 !== 0) bytes = Buffer.from(new Uint8Array(bytes)); // views need aligned offsets
+  if (bytes.byteOffset % 8 !== 0) bytes = Buffer.from(new Uint8Array(bytes).buffer); // views need aligned offsets: a copy of its own
   if (bytes.length < MAGIC.length + 4 || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) throw new Error('not an index cache file');
   const headerLength = bytes.readUInt32LE(bytes.length - 4);
   const headerStart = bytes.length - 4 - headerLength;

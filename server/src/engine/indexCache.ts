@@ -136,12 +136,9 @@ export class IndexCache {
   load(): void {
     if (this.loaded) return;
     this.loaded = true;
-    let data: CacheHeader;
-    let section: (ref: SectionRef) => AnyArray;
     try {
-      const read = readSections(this.file);
-      data = read.header as CacheHeader;
-      section = read.section;
+      const { header, section } = readSections(this.file);
+      const data = header as CacheHeader;
       if (data.format !== FORMAT || data.engine !== engineFingerprint() || data.schema !== this.schema.data.inputsHash || data.root !== path.resolve(this.root)) return;
       const sizes = section(data.sniff.sizes);
       const mtimes = section(data.sniff.mtimes);
@@ -269,7 +266,7 @@ function writeSet(writer: SectionWriter, set: CachedSet, strings: SharedStrings)
     files: files.map((f) => ({ path: f.path, isModule: f.isModule, isConfiguration: f.encoded.isConfiguration, local: f.local, textLength: f.textLength, stamp: f.stamp })),
     ints,
     lengths: writer.array(lengths),
-    lineStarts: writeAll(writer, 'u32', files.map((f) => f.lineStarts)),
+    lineStarts: writeAll(writer, files.map((f) => f.lineStarts)),
     lineCounts: writer.array(Int32Array.from(files, (f) => f.lineStarts.length)),
     fingerprint: set.fingerprint,
   };
@@ -291,7 +288,7 @@ function writeSet(writer: SectionWriter, set: CachedSet, strings: SharedStrings)
       b: writer.array(b),
       ids: writer.array(ids),
       files: diagnosed.map(({ path, diagnostics }) => ({ path, diagnostics })),
-      keys: writeAll(writer, 'u32', diagnosed.map((f) => f.keys)),
+      keys: writeAll(writer, diagnosed.map((f) => f.keys)),
       keyCounts: writer.array(Int32Array.from(diagnosed, (f) => f.keys.length)),
     };
   }
@@ -299,8 +296,8 @@ function writeSet(writer: SectionWriter, set: CachedSet, strings: SharedStrings)
 }
 
 /** Writes arrays end to end as one section. */
-function writeAll(writer: SectionWriter, kind: 'u32', arrays: readonly Uint32Array[]): SectionRef {
-  const section = writer.begin(kind, arrays.reduce((n, a) => n + a.length, 0));
+function writeAll(writer: SectionWriter, arrays: readonly Uint32Array[]): SectionRef {
+  const section = writer.begin('u32', arrays.reduce((n, a) => n + a.length, 0));
   for (const array of arrays) writer.write(array);
   return section;
 }
