@@ -95,6 +95,8 @@ export interface ProtocolResult {
   references?: { p50: number; p95: number };
   renameMs?: number;
   duringHugeReparse?: { p50: number; p95: number; count: number };
+  /** Peak RSS before the 10 MB buffer is opened: the configuration's own cost. */
+  peakRssBeforeHuge?: number;
 }
 
 /** Starts the server on `dir` and waits until it reports ready (all diagnostics published). */
@@ -182,6 +184,7 @@ export async function session(dir: string, typical: string, largest: string, rou
     result.renameMs = now() - renameStart;
 
     // A 10 MB file is opened, then edited (reparsed) while requests keep coming on the typical file.
+    result.peakRssBeforeHuge = client.process.pid ? peakRss(client.process.pid) : undefined;
     const huge = path.join(dir, 'Conf', 'Huge', 'Huge.xml');
     const hugeText = hugeFile(hugeBytes, connectors);
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uriOf(huge), languageId: 'xml', version: 1, text: hugeText } });

@@ -164,6 +164,8 @@ interface Row {
 
 const p95 = (v: { p50: number; p95: number } | undefined) => (v ? `${ms(v.p50)} / ${ms(v.p95)}` : '–');
 const ratio = (value: number | undefined, floor: number) => (value === undefined ? '' : ` (${(value / floor).toFixed(1)}× floor)`);
+/** The server's peak before the 10 MB buffer experiment (the configuration's own cost), over the cold start and the session. */
+const serverPeak = (r: SizeResult): number | undefined => Math.max(r.protocol?.peakRssBeforeHuge ?? 0, r.protocolCold?.peakRss ?? 0) || undefined;
 const isLarge = (r: SizeResult) => r.tree.bytes >= 100 * 1024 * 1024;
 const isSmall = (r: SizeResult) => r.tree.bytes <= 4 * 1024 * 1024 && r.tree.bytes >= 2 * 1024 * 1024;
 
@@ -182,7 +184,16 @@ const ROWS: Row[] = [
     cell: (r) => `${mb(r.cold.indexRss)} / ${mb(r.cold.rss)}`,
     within: (r) => (isLarge(r) ? r.cold.rss <= 1024 ** 3 : isSmall(r) ? r.cold.rss <= 200 * 1024 ** 2 : undefined),
   },
-  { label: 'peak RSS, server (whole protocol session)', budget: '(same)', cell: (r) => mb(Math.max(r.protocol?.peakRss ?? 0, r.protocolCold?.peakRss ?? 0) || undefined), within: (r) => { const peak = Math.max(r.protocol?.peakRss ?? 0, r.protocolCold?.peakRss ?? 0); return peak === 0 ? undefined : isLarge(r) ? peak <= 1024 ** 3 : isSmall(r) ? peak <= 200 * 1024 ** 2 : undefined; } },
+  {
+    label: 'peak RSS, server (start with the index cache written, edits, requests)',
+    budget: '(same)',
+    cell: (r) => mb(serverPeak(r)),
+    within: (r) => {
+      const peak = serverPeak(r);
+      return peak === undefined ? undefined : isLarge(r) ? peak <= 1024 ** 3 : isSmall(r) ? peak <= 200 * 1024 ** 2 : undefined;
+    },
+  },
+  { label: 'peak RSS, server, then with a 10 MB buffer open and edited', budget: '', cell: (r) => mb(r.protocol?.peakRss) },
   { label: 'edit → diagnostics p50 / p95, typical file, engine', budget: '≤ 50 ms (p95)', cell: (r) => `${p95(r.session.edit_typical)} (${(r.tree.typicalBytes / 1024).toFixed(0)} KB, ≤${r.session.edit_typical.maxAffected} files)`, within: (r) => r.session.edit_typical.p95 <= 50 },
   { label: 'edit → diagnostics p50 / p95, largest file, engine', budget: '≤ 50 ms (p95)', cell: (r) => `${p95(r.session.edit_largest)} (${(r.tree.largestBytes / 1024).toFixed(0)} KB, ≤${r.session.edit_largest.maxAffected} files)`, within: (r) => r.session.edit_largest.p95 <= 50 },
   { label: 'edit → diagnostics p50 / p95, typical file, protocol (less the 150 ms typing delay)', budget: '≤ 50 ms (p95)', cell: (r) => p95(r.protocol?.edits?.typical), within: (r) => (r.protocol?.edits ? r.protocol.edits.typical.p95 <= 50 : undefined) },

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { CodeAction, CompletionItem, DocumentSymbol, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { CodeAction, CompletionList, DocumentSymbol, Hover, Location, SymbolInformation, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { LineIndex } from '../../server/src/syntax/lineIndex';
 import { conf, workspace, type Workspace } from '../helpers';
 import { TestClient, uri } from './client';
@@ -67,14 +67,16 @@ describe('language server over stdio', () => {
 
   it('completes a Connector value with the declared connectors', async () => {
     await client.open(file('Conf/Jobs.xml'), ws.marks['Conf/Jobs.xml'].text);
-    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file('Conf/Jobs.xml')) }, position: position('Conf/Jobs.xml', 0) });
+    const list = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: uri(file('Conf/Jobs.xml')) }, position: position('Conf/Jobs.xml', 0) });
+    assert.equal(list.isIncomplete, false, 'a small configuration gets every name at once');
+    const items = list.items;
     const hr = items.find((i) => i.label === 'HR');
     assert.ok(hr, items.map((i) => i.label).join(','));
     assert.match(hr!.detail ?? '', /Human resources/);
   });
 
   it('completes binding segments with the properties of the navigation target', async () => {
-    const items = await client.request<CompletionItem[]>('textDocument/completion', { textDocument: { uri: uri(file('Conf/Jobs.xml')) }, position: position('Conf/Jobs.xml', 1) });
+    const { items } = await client.request<CompletionList>('textDocument/completion', { textDocument: { uri: uri(file('Conf/Jobs.xml')) }, position: position('Conf/Jobs.xml', 1) });
     const labels = items.map((i) => i.label);
     for (const expected of ['Mail', 'Manager', 'Reports']) assert.ok(labels.includes(expected), labels.join(','));
   });

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { ConfigurationSet } from '../../server/src/engine/configurationSet';
 import { codeActions } from '../../server/src/features/codeActions';
-import { complete } from '../../server/src/features/completion';
+import { complete, completionList, MAX_NAME_ENTRIES } from '../../server/src/features/completion';
 import { hover } from '../../server/src/features/hover';
 import { semanticTokens } from '../../server/src/features/semanticTokens';
 import { completeSettings } from '../../server/src/features/settingsCompletion';
@@ -211,5 +211,42 @@ describe('semantic tokens', () => {
     } finally {
       ws.cleanup();
     }
+  });
+});
+
+describe('completion in a large configuration', () => {
+  // More entity types than one list holds: names are cut to the best-sorted ones matching what is typed.
+  const count = MAX_NAME_ENTRIES + 200;
+  const name = (i: number) => `A_Type_${String(i).padStart(4, '0')}`; // sorts before the built-in entity types
+  const types = Array.from({ length: count }, (_, i) => `  <EntityType Identifier="${name(i)}" DisplayName_L1="T${i}" />`).join('\n');
+  let ws: Workspace;
+  let set: ConfigurationSet;
+  const source = conf(`${types}\n  <EntityAssociation Identifier="A" DisplayName_L1="A" Property1="${name(0)}:x" Property2="${name(1)}:y" />\n  <EntityTypeMapping Identifier="‸" Connector="C" />`);
+  const listAt = (text: string, offset: number) => completionList(set, ws.path('Conf/Types.xml'), text, parseXml(text), offset);
+
+  before(() => {
+    ws = workspace({ 'Conf/Types.xml': source });
+    set = ws.check().sets[0];
+  });
+  after(() => ws.cleanup());
+
+  it('offers the first names in sort order and says the list is incomplete', () => {
+    const text = ws.marks['Conf/Types.xml'].text;
+    const { entries, incomplete } = listAt(text, ws.marks['Conf/Types.xml'].cursors[0]);
+    assert.equal(incomplete, true);
+    assert.equal(entries.length, MAX_NAME_ENTRIES);
+    assert.deepEqual(entries.slice(0, 3).map((e) => e.label), [name(0), name(1), name(2)]);
+    assert.ok(!entries.some((e) => e.label === name(count - 1)));
+    assert.match(entries[0].detail ?? '', /T0/);
+  });
+
+  it('filters on what is typed, so that names beyond the first list can be reached', () => {
+    const base = ws.marks['Conf/Types.xml'];
+    const at = base.cursors[0];
+    const text = `${base.text.slice(0, at)}t_049${base.text.slice(at)}`;
+    const { entries } = listAt(text, at + 5);
+    assert.ok(entries.some((e) => e.label === name(count - 1)), entries.map((e) => e.label).join(','));
+    assert.ok(entries.every((e) => /t.*_.*0.*4.*9/i.test(e.label)));
+    assert.ok(!entries.some((e) => e.label === name(0)));
   });
 });

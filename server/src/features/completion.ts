@@ -26,8 +26,45 @@ export interface CompletionEntry {
   sortGroup: number;
 }
 
+/**
+ * At most this many names of a configuration (entity types, properties, tasks…) are offered at once. A large
+ * configuration has thousands; the list is then cut to the best-sorted names that match what is typed, and marked
+ * incomplete so that the editor asks again as the user types.
+ */
+export const MAX_NAME_ENTRIES = 300;
+
+export interface CompletionResult {
+  entries: CompletionEntry[];
+  /** True when names were left out (see MAX_NAME_ENTRIES): the editor should ask again as the user types. */
+  incomplete: boolean;
+}
+
 /** Completion at an offset of an open XML document of the set. */
 export function complete(set: ConfigurationSet, file: string, text: string, doc: XmlDocument, offset: number): CompletionEntry[] {
+  return completionList(set, file, text, doc, offset).entries;
+}
+
+/** Completion at an offset, and whether the list was cut (see MAX_NAME_ENTRIES). */
+export function completionList(set: ConfigurationSet, file: string, text: string, doc: XmlDocument, offset: number): CompletionResult {
+  const names = completeNames(set, text, doc, offset);
+  if (names) return names;
+  return { entries: completeSchema(set, text, doc, offset), incomplete: false };
+}
+
+/** Completion of names of the configuration (reference values, binding segments); undefined elsewhere. */
+function completeNames(set: ConfigurationSet, text: string, doc: XmlDocument, offset: number): CompletionResult | undefined {
+  const context = cursorContext(text, offset, doc, set.schema);
+  if (context.kind !== 'attributeValue') return undefined;
+  const match = set.schema.attribute(context.elementKey, context.attribute);
+  const spec = match?.spec;
+  if (!spec || spec.type === 'Boolean' || spec.enumValues?.length) return undefined;
+  if (spec.ref) return referenceEntries(set, spec.ref.kinds, context.value, context.typed, context.element);
+  if (spec.binding) return bindingEntries(set, spec, context.value, context.typed, context.element);
+  return undefined;
+}
+
+/** Completion of what the schema knows (elements, attributes, enumerated values, snippets). */
+function completeSchema(set: ConfigurationSet, text: string, doc: XmlDocument, offset: number): CompletionEntry[] {
   const schema = set.schema;
   const context = cursorContext(text, offset, doc, schema);
   switch (context.kind) {
@@ -62,7 +99,7 @@ export function complete(set: ConfigurationSet, file: string, text: string, doc:
     case 'attributeValue': {
       const match = schema.attribute(context.elementKey, context.attribute);
       if (!match) return [];
-      return valueEntries(set, match.spec, context.value, context.typed, context.element);
+      return valueEntries(match.spec, context.value);
     }
     default:
       return [];
@@ -88,39 +125,69 @@ function elementEntry(set: ConfigurationSet, name: string, parentKey: string | u
   };
 }
 
-function valueEntries(set: ConfigurationSet, spec: AttributeSpec, replace: Span, typed: string, element: XmlElement | undefined): CompletionEntry[] {
+function valueEntries(spec: AttributeSpec, replace: Span): CompletionEntry[] {
   if (spec.type === 'Boolean') return ['true', 'false'].map((label) => ({ label, kind: 'value' as const, insertText: label, replace, sortGroup: 0 }));
   if (spec.enumValues?.length) {
     return spec.enumValues.map((v) => ({ label: v.name ?? v.value, kind: 'enum' as const, insertText: v.name ?? v.value, replace, detail: v.name ? `= ${v.value}` : undefined, sortGroup: 0 }));
   }
-  if (spec.ref) return referenceEntries(set, spec.ref.kinds, replace, element);
-  if (spec.binding) return bindingEntries(set, spec, replace, typed, element);
   return [];
 }
 
-function referenceEntries(set: ConfigurationSet, kinds: readonly string[], replace: Span, element: XmlElement | undefined): CompletionEntry[] {
-  const entries = new Map<string, CompletionEntry>();
+function referenceEntries(set: ConfigurationSet, kinds: readonly string[], replace: Span, typed: string, element: XmlElement | undefined): CompletionResult {
   const sameJobTasks = kinds.includes('Task') ? tasksOfEnclosingJob(set, element) : new Set<string>();
-  const names = new Set(kinds.flatMap((kind) => set.index.candidateNames(kind)));
-  for (const name of names) {
+  const candidates = new Map<string, Candidate & { kind: string }>();
+  for (const kind of kinds) {
+    for (const name of set.index.candidateNames(kind)) {
+      if (!candidates.has(name)) candidates.set(name, { label: name, sortGroup: sameJobTasks.has(name) ? 0 : 1, kind });
+    }
+  }
+  const { kept, incomplete } = bestMatches([...candidates.values()], typed);
+  const entries = kept.map((candidate): CompletionEntry => {
+    const name = candidate.label;
     // Describe the name by its XML declaration when it has one, else by where it comes from.
     const declaredKind = kinds.find((kind) => set.index.declarations(kind, name).length > 0);
     const decl = declaredKind ? set.index.declarations(declaredKind, name)[0] : undefined;
-    const kind = declaredKind ?? kinds.find((k) => set.index.candidateNames(k).includes(name)) ?? kinds[0];
+    const kind = declaredKind ?? candidate.kind;
     const label = set.schema.kind(kind)?.label ?? kind;
     const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
     const where = decl ? path.basename(decl.file) : set.index.settingsEntries(kind).some((e) => e.name === name) ? 'agent settings' : 'built-in';
-    const inJob = sameJobTasks.has(name);
-    entries.set(name, {
+    const inJob = candidate.sortGroup === 0;
+    return {
       label: name,
       kind: kinds.includes('Task') ? 'task' : 'reference',
       insertText: name,
       replace,
       detail: `${label}${display ? ` — ${display}` : ''} (${where})${inJob ? ' — in this job' : ''}`,
-      sortGroup: inJob ? 0 : 1,
-    });
-  }
-  return [...entries.values()];
+      sortGroup: candidate.sortGroup,
+    };
+  });
+  return { entries, incomplete };
+}
+
+interface Candidate {
+  label: string;
+  sortGroup: number;
+}
+
+/**
+ * All candidates when they are few; else those that match `typed` (its characters in order, ignoring case: every
+ * name the editor's own fuzzy filter could keep), best-sorted first (sort group, then name, as the editor sorts
+ * them), at most MAX_NAME_ENTRIES, and the list is incomplete (the editor asks again as the user types or erases).
+ */
+function bestMatches<C extends Candidate>(candidates: C[], typed: string): { kept: C[]; incomplete: boolean } {
+  if (candidates.length <= MAX_NAME_ENTRIES) return { kept: candidates, incomplete: false };
+  const pattern = typed.toLowerCase();
+  const matching = pattern === '' ? candidates : candidates.filter((c) => isSubsequence(pattern, c.label.toLowerCase()));
+  if (matching.length <= MAX_NAME_ENTRIES) return { kept: matching, incomplete: true };
+  const keyed = matching.map((c) => ({ c, key: c.label.toLowerCase() }));
+  keyed.sort((a, b) => a.c.sortGroup - b.c.sortGroup || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return { kept: keyed.slice(0, MAX_NAME_ENTRIES).map((k) => k.c), incomplete: true };
+}
+
+function isSubsequence(pattern: string, text: string): boolean {
+  let at = 0;
+  for (let i = 0; i < text.length && at < pattern.length; i++) if (text.charCodeAt(i) === pattern.charCodeAt(at)) at++;
+  return at === pattern.length;
 }
 
 /** Tasks of the job that encloses the cursor's element (for ParentTask and Step). */
@@ -134,7 +201,7 @@ function tasksOfEnclosingJob(set: ConfigurationSet, element: XmlElement | undefi
   return tasks;
 }
 
-function bindingEntries(set: ConfigurationSet, spec: AttributeSpec, replace: Span, typed: string, element: XmlElement | undefined): CompletionEntry[] {
+function bindingEntries(set: ConfigurationSet, spec: AttributeSpec, replace: Span, typed: string, element: XmlElement | undefined): CompletionResult {
   const index = set.index;
   const lastDot = typed.lastIndexOf('.');
   const head = lastDot >= 0 ? typed.slice(0, lastDot) : '';
@@ -149,29 +216,31 @@ function bindingEntries(set: ConfigurationSet, spec: AttributeSpec, replace: Spa
     const contexts: LocalContext[] = element ? (spec.binding?.context ?? []).map((c) => ({ value: readContext(element, c) ?? '', spec: c })).filter((c) => c.value) : [];
     owner = contextType(contexts, index);
   }
-  const entries: CompletionEntry[] = [];
-  if (owner !== undefined) {
-    for (const property of propertiesOf(owner, index)) {
-      const navigation = index.navigation(owner, property);
-      const decl = index.declarations('EntityType.Property', `${owner}.${property}`)[0];
-      const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
-      entries.push({
-        label: property,
-        kind: navigation ? 'navigation' : 'property',
-        insertText: property,
-        replace: segmentReplace,
-        detail: `${navigation ? `navigation to ${navigation.target}` : `property of ${owner}`}${display ? ` — ${display}` : ''}`,
-        sortGroup: 0,
-      });
-    }
-  }
+  const candidates: (Candidate & { type?: string })[] = [];
+  if (owner !== undefined) for (const property of propertiesOf(owner, index)) candidates.push({ label: property, sortGroup: 0 });
   if (colon < 0) {
     // A segment may also start with an entity type ("Type:"), at the start or to re-anchor mid-path.
-    for (const type of index.candidateNames('EntityType')) {
-      entries.push({ label: `${type}:`, kind: 'entityType', insertText: `${type}:`, replace: { start: segmentStart, end: replace.end }, detail: 'entity type', sortGroup: owner ? 2 : 0 });
-    }
+    for (const type of index.candidateNames('EntityType')) candidates.push({ label: `${type}:`, sortGroup: owner ? 2 : 0, type });
   }
-  return entries;
+  const { kept, incomplete } = bestMatches(candidates, colon >= 0 ? current.slice(colon + 1) : current);
+  const entries = kept.map((candidate): CompletionEntry => {
+    if (candidate.type !== undefined) {
+      return { label: candidate.label, kind: 'entityType', insertText: candidate.label, replace: { start: segmentStart, end: replace.end }, detail: 'entity type', sortGroup: candidate.sortGroup };
+    }
+    const property = candidate.label;
+    const navigation = index.navigation(owner!, property);
+    const decl = index.declarations('EntityType.Property', `${owner}.${property}`)[0];
+    const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
+    return {
+      label: property,
+      kind: navigation ? 'navigation' : 'property',
+      insertText: property,
+      replace: segmentReplace,
+      detail: `${navigation ? `navigation to ${navigation.target}` : `property of ${owner}`}${display ? ` — ${display}` : ''}`,
+      sortGroup: 0,
+    };
+  });
+  return { entries, incomplete };
 }
 
 /** The entity type a partial binding path ends on. */

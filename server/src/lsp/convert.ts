@@ -20,8 +20,18 @@ export function uriToPath(uri: string): string {
   return URI.parse(uri).fsPath;
 }
 
+/** URIs by path: a reference list or a rename can name the same file hundreds of thousands of times. */
+const uris = new Map<string, string>();
+const URIS_KEPT = 100_000;
+
 export function pathToUri(file: string): string {
-  return URI.file(file).toString();
+  let uri = uris.get(file);
+  if (uri === undefined) {
+    if (uris.size >= URIS_KEPT) uris.clear();
+    uri = URI.file(file).toString();
+    uris.set(file, uri);
+  }
+  return uri;
 }
 
 const SEVERITY: Record<Severity, DiagnosticSeverity> = {

@@ -19,7 +19,7 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Diagnostic } from '../checks/diagnostic';
 import { WorkspaceManager, type ManagerSettings } from '../engine/workspaceManager';
 import { codeActions } from '../features/codeActions';
-import { complete } from '../features/completion';
+import { completionList } from '../features/completion';
 import { completeSettings } from '../features/settingsCompletion';
 import { DEFAULT_DOCS_BASE } from '../features/docs';
 import { hover } from '../features/hover';
@@ -255,7 +255,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     const targetSet = set ?? manager.allSets().find((s) => file.startsWith(s.root));
     if (!targetSet) return [];
     const doc = set?.file(file)?.doc ?? parseDocument(text); // the fast scanner: a large buffer may not be analysed yet
-    return complete(targetSet, file, text, doc, offset).map((entry) => toCompletionItem(entry, lines));
+    const { entries, incomplete } = completionList(targetSet, file, text, doc, offset);
+    return { isIncomplete: incomplete, items: entries.map((entry) => toCompletionItem(entry, lines)) };
   });
 
   connection.onHover((params) => {
