@@ -199,10 +199,15 @@ export async function session(dir: string, typical: string, largest: string, rou
       }
     })();
     const hugeMark = client.published.length;
+    // Sent as an editor sends them to a server that asks for incremental changes: the changed range only.
+    const editAt = new LineIndex(hugeText).positionAt(hugeText.indexOf('Huge role 1"'));
+    let previous = 'Huge role 1"';
     for (let v = 2; v <= 4; v++) {
       await new Promise((r) => setTimeout(r, 400));
-      const edited = hugeText.replace('Huge role 1"', `Huge role 1 (edit ${v})"`);
-      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(huge), version: v }, contentChanges: [{ text: edited }] });
+      const replacement = `Huge role 1 (edit ${v})"`;
+      const range = { start: editAt, end: { line: editAt.line, character: editAt.character + previous.length } };
+      await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uriOf(huge), version: v }, contentChanges: [{ range, text: replacement }] });
+      previous = replacement;
     }
     await new Promise((r) => setTimeout(r, 3000));
     running = false;

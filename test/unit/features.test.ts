@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { ConfigurationSet } from '../../server/src/engine/configurationSet';
 import { codeActions } from '../../server/src/features/codeActions';
-import { complete, completionList, MAX_NAME_ENTRIES } from '../../server/src/features/completion';
+import { complete, completionList } from '../../server/src/features/completion';
+import { MAX_NAME_ENTRIES } from '../../server/src/features/namePicking';
 import { hover } from '../../server/src/features/hover';
 import { semanticTokens } from '../../server/src/features/semanticTokens';
 import { completeSettings } from '../../server/src/features/settingsCompletion';
@@ -248,5 +249,16 @@ describe('completion in a large configuration', () => {
     assert.ok(entries.some((e) => e.label === name(count - 1)), entries.map((e) => e.label).join(','));
     assert.ok(entries.every((e) => /t.*_.*0.*4.*9/i.test(e.label)));
     assert.ok(!entries.some((e) => e.label === name(0)));
+  });
+
+  it('sees a name declared after the previous completion (the sorted names are not kept stale)', () => {
+    const base = ws.marks['Conf/Types.xml'];
+    const before = listAt(base.text, base.cursors[0]).entries.map((e) => e.label);
+    assert.ok(!before.includes('A_Type_'));
+    const text = base.text.replace('<EntityAssociation', '<EntityType Identifier="A_Type_" DisplayName_L1="New" />\n  <EntityAssociation');
+    set.updateFile(ws.path('Conf/Types.xml'), text);
+    const after = listAt(text, text.indexOf('EntityTypeMapping Identifier="') + 'EntityTypeMapping Identifier="'.length).entries;
+    assert.equal(after[0].label, 'A_Type_');
+    assert.match(after[0].detail ?? '', /New/);
   });
 });

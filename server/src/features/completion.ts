@@ -7,6 +7,7 @@ import type { Span } from '../syntax/lineIndex';
 import { attributeValue, type XmlDocument, type XmlElement } from '../syntax/model';
 import { synchronizationJobSnippets } from './contextSnippets';
 import { cursorContext } from './cursor';
+import { pickNames, sortedNames, sortNames } from './namePicking';
 import { snippetEntries } from './snippets';
 
 export type CompletionKind = 'element' | 'attribute' | 'value' | 'enum' | 'reference' | 'entityType' | 'property' | 'navigation' | 'task' | 'snippet';
@@ -26,16 +27,9 @@ export interface CompletionEntry {
   sortGroup: number;
 }
 
-/**
- * At most this many names of a configuration (entity types, properties, tasks…) are offered at once. A large
- * configuration has thousands; the list is then cut to the best-sorted names that match what is typed, and marked
- * incomplete so that the editor asks again as the user types.
- */
-export const MAX_NAME_ENTRIES = 300;
-
 export interface CompletionResult {
   entries: CompletionEntry[];
-  /** True when names were left out (see MAX_NAME_ENTRIES): the editor should ask again as the user types. */
+  /** True when names were left out (see pickNames): the editor should ask again as the user types. */
   incomplete: boolean;
 }
 
@@ -44,7 +38,7 @@ export function complete(set: ConfigurationSet, file: string, text: string, doc:
   return completionList(set, file, text, doc, offset).entries;
 }
 
-/** Completion at an offset, and whether the list was cut (see MAX_NAME_ENTRIES). */
+/** Completion at an offset, and whether the list was cut (see pickNames). */
 export function completionList(set: ConfigurationSet, file: string, text: string, doc: XmlDocument, offset: number): CompletionResult {
   const names = completeNames(set, text, doc, offset);
   if (names) return names;
@@ -135,59 +129,30 @@ function valueEntries(spec: AttributeSpec, replace: Span): CompletionEntry[] {
 
 function referenceEntries(set: ConfigurationSet, kinds: readonly string[], replace: Span, typed: string, element: XmlElement | undefined): CompletionResult {
   const sameJobTasks = kinds.includes('Task') ? tasksOfEnclosingJob(set, element) : new Set<string>();
-  const candidates = new Map<string, Candidate & { kind: string }>();
-  for (const kind of kinds) {
-    for (const name of set.index.candidateNames(kind)) {
-      if (!candidates.has(name)) candidates.set(name, { label: name, sortGroup: sameJobTasks.has(name) ? 0 : 1, kind });
-    }
-  }
-  const { kept, incomplete } = bestMatches([...candidates.values()], typed);
-  const entries = kept.map((candidate): CompletionEntry => {
-    const name = candidate.label;
+  const names = kinds.length === 1 ? sortedNames(set, kinds[0]) : sortNames([...new Set(kinds.flatMap((kind) => set.index.candidateNames(kind)))]);
+  // Tasks of the cursor's job come first.
+  const groups = sameJobTasks.size > 0 ? [names.filter((n) => sameJobTasks.has(n)), names.filter((n) => !sameJobTasks.has(n))] : [names];
+  const { picked, incomplete } = pickNames(groups, typed);
+  const kindSets = kinds.length > 1 ? kinds.map((kind) => new Set(set.index.candidateNames(kind))) : [];
+  const entries = picked.map(({ name, group }): CompletionEntry => {
     // Describe the name by its XML declaration when it has one, else by where it comes from.
     const declaredKind = kinds.find((kind) => set.index.declarations(kind, name).length > 0);
     const decl = declaredKind ? set.index.declarations(declaredKind, name)[0] : undefined;
-    const kind = declaredKind ?? candidate.kind;
+    const kind = declaredKind ?? (kinds.length === 1 ? kinds[0] : kinds[kindSets.findIndex((names) => names.has(name))] ?? kinds[0]);
     const label = set.schema.kind(kind)?.label ?? kind;
     const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
     const where = decl ? path.basename(decl.file) : set.index.settingsEntries(kind).some((e) => e.name === name) ? 'agent settings' : 'built-in';
-    const inJob = candidate.sortGroup === 0;
+    const inJob = groups.length === 2 && group === 0;
     return {
       label: name,
       kind: kinds.includes('Task') ? 'task' : 'reference',
       insertText: name,
       replace,
       detail: `${label}${display ? ` — ${display}` : ''} (${where})${inJob ? ' — in this job' : ''}`,
-      sortGroup: candidate.sortGroup,
+      sortGroup: inJob ? 0 : 1,
     };
   });
   return { entries, incomplete };
-}
-
-interface Candidate {
-  label: string;
-  sortGroup: number;
-}
-
-/**
- * All candidates when they are few; else those that match `typed` (its characters in order, ignoring case: every
- * name the editor's own fuzzy filter could keep), best-sorted first (sort group, then name, as the editor sorts
- * them), at most MAX_NAME_ENTRIES, and the list is incomplete (the editor asks again as the user types or erases).
- */
-function bestMatches<C extends Candidate>(candidates: C[], typed: string): { kept: C[]; incomplete: boolean } {
-  if (candidates.length <= MAX_NAME_ENTRIES) return { kept: candidates, incomplete: false };
-  const pattern = typed.toLowerCase();
-  const matching = pattern === '' ? candidates : candidates.filter((c) => isSubsequence(pattern, c.label.toLowerCase()));
-  if (matching.length <= MAX_NAME_ENTRIES) return { kept: matching, incomplete: true };
-  const keyed = matching.map((c) => ({ c, key: c.label.toLowerCase() }));
-  keyed.sort((a, b) => a.c.sortGroup - b.c.sortGroup || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return { kept: keyed.slice(0, MAX_NAME_ENTRIES).map((k) => k.c), incomplete: true };
-}
-
-function isSubsequence(pattern: string, text: string): boolean {
-  let at = 0;
-  for (let i = 0; i < text.length && at < pattern.length; i++) if (text.charCodeAt(i) === pattern.charCodeAt(at)) at++;
-  return at === pattern.length;
 }
 
 /** Tasks of the job that encloses the cursor's element (for ParentTask and Step). */
@@ -216,25 +181,23 @@ function bindingEntries(set: ConfigurationSet, spec: AttributeSpec, replace: Spa
     const contexts: LocalContext[] = element ? (spec.binding?.context ?? []).map((c) => ({ value: readContext(element, c) ?? '', spec: c })).filter((c) => c.value) : [];
     owner = contextType(contexts, index);
   }
-  const candidates: (Candidate & { type?: string })[] = [];
-  if (owner !== undefined) for (const property of propertiesOf(owner, index)) candidates.push({ label: property, sortGroup: 0 });
-  if (colon < 0) {
-    // A segment may also start with an entity type ("Type:"), at the start or to re-anchor mid-path.
-    for (const type of index.candidateNames('EntityType')) candidates.push({ label: `${type}:`, sortGroup: owner ? 2 : 0, type });
-  }
-  const { kept, incomplete } = bestMatches(candidates, colon >= 0 ? current.slice(colon + 1) : current);
-  const entries = kept.map((candidate): CompletionEntry => {
-    if (candidate.type !== undefined) {
-      return { label: candidate.label, kind: 'entityType', insertText: candidate.label, replace: { start: segmentStart, end: replace.end }, detail: 'entity type', sortGroup: candidate.sortGroup };
+  // Properties of the segment's owner first, then entity types ("Type:").
+  const groups: (readonly string[])[] = [];
+  if (owner !== undefined) groups.push(sortNames(propertiesOf(owner, index)));
+  if (colon < 0) groups.push(sortedNames(set, 'EntityType'));
+  const { picked, incomplete } = pickNames(groups, colon >= 0 ? current.slice(colon + 1) : current);
+  const typesGroup = colon < 0 ? groups.length - 1 : -1;
+  const entries = picked.map(({ name, group }): CompletionEntry => {
+    if (group === typesGroup) {
+      return { label: `${name}:`, kind: 'entityType', insertText: `${name}:`, replace: { start: segmentStart, end: replace.end }, detail: 'entity type', sortGroup: owner ? 2 : 0 };
     }
-    const property = candidate.label;
-    const navigation = index.navigation(owner!, property);
-    const decl = index.declarations('EntityType.Property', `${owner}.${property}`)[0];
+    const navigation = index.navigation(owner!, name);
+    const decl = index.declarations('EntityType.Property', `${owner}.${name}`)[0];
     const display = decl ? attributeValue(decl.element, 'DisplayName_L1') : undefined;
     return {
-      label: property,
+      label: name,
       kind: navigation ? 'navigation' : 'property',
-      insertText: property,
+      insertText: name,
       replace: segmentReplace,
       detail: `${navigation ? `navigation to ${navigation.target}` : `property of ${owner}`}${display ? ` — ${display}` : ''}`,
       sortGroup: 0,

@@ -21,7 +21,7 @@ export function findDefinition(set: ConfigurationSet, file: string, offset: numb
 export function findReferences(set: ConfigurationSet, file: string, offset: number, includeDeclaration: boolean): FileSpan[] {
   const hit = symbolAt(set, file, offset);
   if (!hit) return [];
-  return occurrencesOf(set, hit.symbol)
+  return occurrencesOf(set, hit.symbol, false)
     .filter((o) => includeDeclaration || o.role === 'reference')
     .map((o) => ({ file: o.file, span: o.span }));
 }

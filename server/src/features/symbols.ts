@@ -86,7 +86,11 @@ export function declarationsOf(set: ConfigurationSet, symbol: SymbolId): Declara
 }
 
 /** Every place that names the symbol in the set: declarations, references, binding segments, settings keys. */
-export function occurrencesOf(set: ConfigurationSet, symbol: SymbolId): Occurrence[] {
+/**
+ * Every occurrence of a symbol. `editable` is only worked out when `forRename` (it reads each reference's attribute
+ * again, which costs seconds on the hundreds of thousands of references a widely used name has); otherwise it is true.
+ */
+export function occurrencesOf(set: ConfigurationSet, symbol: SymbolId, forRename = true): Occurrence[] {
   const kinds = new Set(linkedKinds(set.schema, symbol.kind));
   const localName = symbol.kind === 'EntityType.Property' ? symbol.name.slice(symbol.name.indexOf('.') + 1) : symbol.name;
   const result: Occurrence[] = [];
@@ -95,7 +99,10 @@ export function occurrencesOf(set: ConfigurationSet, symbol: SymbolId): Occurren
       if (kinds.has(decl.kind) && decl.name === symbol.name) result.push({ file: model.file, span: decl.span, role: 'declaration', text: localName, editable: true });
     }
     for (const ref of model.references) {
-      if (ref.name === symbol.name && ref.kinds.some((k) => kinds.has(k))) result.push({ file: model.file, span: ref.span, role: 'reference', text: localName, editable: !ref.element.attributes.find((a) => a.name === ref.attribute)?.hasEntities });
+      if (ref.name === symbol.name && ref.kinds.some((k) => kinds.has(k))) {
+        const editable = !forRename || !ref.element.attributes.find((a) => a.name === ref.attribute)?.hasEntities;
+        result.push({ file: model.file, span: ref.span, role: 'reference', text: localName, editable });
+      }
     }
     if (symbol.kind === 'EntityType' || symbol.kind === 'EntityType.Property') {
       for (const use of model.bindings) {

@@ -32,6 +32,7 @@ import { parseDocument } from '../syntax/scan';
 import { pathToUri, toCompletionItem, toLocation, toLspDiagnostic, toRange, toSymbolKind, uriToPath } from './convert';
 
 const TYPING_DELAY_MS = 150;
+const PUBLISH_SLICE_MS = 15;
 
 interface ClientSettings extends ManagerSettings {
   documentationBaseUrl?: string;
@@ -143,7 +144,8 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     if (!completed || generation !== indexGeneration) return;
     for (const problem of manager.problems) connection.window.showWarningMessage(`usercube-conf: ${problem}`);
     ready = true;
-    publish([...new Set([...manager.diagnosedFiles(), ...published.keys()])]);
+    await publish([...new Set([...manager.diagnosedFiles(), ...published.keys()])]);
+    if (generation !== indexGeneration) return;
     sendStatus('ready');
   }
 
@@ -154,8 +156,20 @@ export function startServer(connection: Connection = createConnection(ProposedFe
     void connection.sendNotification('usercubeConf/status', { state, files, problems });
   }
 
-  function publish(files: Iterable<string>): void {
+  /**
+   * Diagnoses and publishes files, yielding to waiting requests every PUBLISH_SLICE_MS: after a change that affects
+   * many files (or a very large one), completion and navigation are not held up until every file is re-checked.
+   */
+  async function publish(files: Iterable<string>): Promise<void> {
+    const generation = indexGeneration;
+    let sliceStart = Date.now();
     for (const file of files) {
+      if (Date.now() - sliceStart >= PUBLISH_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        // A reindex started meanwhile: it publishes everything again when done.
+        if (generation !== indexGeneration) return;
+        sliceStart = Date.now();
+      }
       const diagnostics = manager.diagnose(file).map((d) => toLspDiagnostic(d, linesOf));
       const key = JSON.stringify(diagnostics);
       if (published.get(file) === key) continue;
@@ -174,7 +188,7 @@ export function startServer(connection: Connection = createConnection(ProposedFe
   async function afterChange(affected: string[]): Promise<void> {
     if (manager.needsReindex) await reindexAll();
     else if (ready) {
-      publish(affected);
+      await publish(affected);
       sendStatus('ready');
     }
   }
